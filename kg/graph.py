@@ -1,0 +1,166 @@
+"""The knowledge graph model: resolved entities and relations with evidence.
+
+``KnowledgeGraph`` is the one mutable object of a build. It wraps a
+``networkx.MultiDiGraph`` whose nodes are ``EntityKey`` values and whose edges
+are keyed by ``Predicate``. Exporters and query tools read it through
+``nodes()``, ``edges()`` and ``documents()``, which return sorted, frozen views
+so every output is deterministic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import Enum
+
+import networkx as nx
+
+from kg.records import DocumentInfo, Entity, EntityKey, Evidence, Relation
+from kg.vocab import SIGNATURE, EntityType, Predicate
+
+
+class RejectReason(str, Enum):
+    """Why a relation was not added to the graph."""
+
+    DOMAIN_RANGE = "subject or object has the wrong class for the predicate"
+    UNKNOWN_ENTITY = "subject or object is not an entity of the graph"
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """A relation kept out of the graph, with the reason (nothing is dropped silently)."""
+
+    relation: Relation
+    reason: RejectReason
+
+
+@dataclass(frozen=True, order=True)
+class Node:
+    """A resolved entity as exporters see it."""
+
+    key: EntityKey
+    label: str
+    aliases: tuple[str, ...] = ()
+    titles: tuple[str, ...] = ()
+    year: int | None = None
+    recipient_unit: str | None = None
+    level: str | None = None
+    value: Decimal | None = None
+    unit: str | None = None
+    from_value: Decimal | None = None
+    approximate: bool = False
+    documents: tuple[str, ...] = ()  # doc ids the entity was found in
+
+    @property
+    def type(self) -> EntityType:
+        return self.key.type
+
+
+@dataclass(frozen=True, order=True)
+class Edge:
+    """A relation triple with every sentence that supports it."""
+
+    subject: EntityKey
+    predicate: Predicate
+    object: EntityKey
+    evidence: tuple[Evidence, ...] = ()
+    confidence: float = 1.0
+
+
+@dataclass
+class _NodeState:
+    """Mutable accumulator for one node while entities are merged in."""
+
+    entity: Entity
+    aliases: set[str] = field(default_factory=set)
+    titles: list[str] = field(default_factory=list)
+    documents: set[str] = field(default_factory=set)
+
+
+class KnowledgeGraph:
+    """Resolved entities and relations of a build."""
+
+    def __init__(self) -> None:
+        self._g = nx.MultiDiGraph()
+        self._docs: dict[str, DocumentInfo] = {}
+        self.rejected: list[Rejected] = []
+
+    # -- building -------------------------------------------------------
+    def add_document(self, doc: DocumentInfo) -> None:
+        self._docs[doc.doc_id] = doc
+
+    def add_entity(self, entity: Entity, doc_id: str) -> None:
+        """Add or merge an entity found in ``doc_id`` (aliases and titles are unioned)."""
+        key = entity.key
+        if key not in self._g:
+            self._g.add_node(key, state=_NodeState(entity=entity))
+        state: _NodeState = self._g.nodes[key]["state"]
+        state.aliases.update(entity.aliases)
+        for title in entity.titles:
+            if title not in state.titles:
+                state.titles.append(title)
+        state.documents.add(doc_id)
+
+    def add_relation(self, relation: Relation) -> bool:
+        """Add a relation with its evidence; returns False (and records why) if rejected."""
+        subj, obj, pred = relation.subject, relation.object, relation.predicate
+        if subj not in self._g or obj not in self._g:
+            self.rejected.append(Rejected(relation, RejectReason.UNKNOWN_ENTITY))
+            return False
+        if SIGNATURE[pred] != (subj.type, obj.type):
+            self.rejected.append(Rejected(relation, RejectReason.DOMAIN_RANGE))
+            return False
+        if not self._g.has_edge(subj, obj, key=pred):
+            self._g.add_edge(subj, obj, key=pred, evidence=set(), confidence=relation.confidence)
+        data = self._g.edges[subj, obj, pred]
+        data["evidence"].add(relation.evidence)
+        data["confidence"] = max(data["confidence"], relation.confidence)
+        return True
+
+    # -- reading --------------------------------------------------------
+    def documents(self) -> list[DocumentInfo]:
+        return sorted(self._docs.values(), key=lambda d: d.doc_id)
+
+    def document(self, doc_id: str) -> DocumentInfo:
+        return self._docs[doc_id]
+
+    def node(self, key: EntityKey) -> Node:
+        state: _NodeState = self._g.nodes[key]["state"]
+        e = state.entity
+        aliases = tuple(sorted(a for a in state.aliases if a != e.label))
+        return Node(
+            key=key,
+            label=e.label,
+            aliases=aliases,
+            titles=tuple(state.titles),
+            year=e.year,
+            recipient_unit=e.recipient_unit,
+            level=e.level,
+            value=e.value,
+            unit=e.unit,
+            from_value=e.from_value,
+            approximate=e.approximate,
+            documents=tuple(sorted(state.documents)),
+        )
+
+    def nodes(self, type: EntityType | None = None) -> list[Node]:
+        keys = sorted(k for k in self._g.nodes if type is None or k.type == type)
+        return [self.node(k) for k in keys]
+
+    def edges(self, predicate: Predicate | None = None) -> list[Edge]:
+        out = []
+        for subj, obj, pred, data in self._g.edges(keys=True, data=True):
+            if predicate is None or pred == predicate:
+                out.append(Edge(subj, pred, obj, tuple(sorted(data["evidence"])), data["confidence"]))
+        return sorted(out)
+
+    def degree(self, key: EntityKey) -> int:
+        return self._g.degree(key)
+
+    def __len__(self) -> int:
+        return self._g.number_of_nodes()
+
+    @property
+    def nx_graph(self) -> nx.MultiDiGraph:
+        """The underlying networkx graph (read-only use: GraphML export, analysis)."""
+        return self._g
