@@ -11,7 +11,7 @@ All records are frozen; stages never mutate what they receive. Offsets in
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
 
@@ -172,14 +172,3 @@ class DocumentFacts:
     doc: DocumentInfo
     entities: tuple[Entity, ...] = ()
     relations: tuple[Relation, ...] = ()
-
-
-@dataclass(frozen=True)
-class BuildResult:
-    """What ``kg.build`` returns: the graph, the skipped inputs, the written files."""
-
-    graph: object  # kg.graph.KnowledgeGraph (kept untyped here to avoid an import cycle)
-    skipped: tuple[Skipped, ...] = ()
-    outputs: tuple[str, ...] = ()
-    documents: int = 0
-    extra: dict = field(default_factory=dict)

@@ -1,0 +1,76 @@
+"""``kg build INPUT... -o DIR``: build the graph and print a one-screen summary."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from pathlib import Path
+
+from kg.export import DEFAULT_FORMATS, EXPORTERS
+from kg.vocab import EntityType, Predicate
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("build", help="build the knowledge graph from articles")
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="article files or folders (searched recursively)")
+    p.add_argument("-o", "--output", default="exports", metavar="DIR", help="output folder (default: exports)")
+    p.add_argument(
+        "--formats",
+        default=",".join(DEFAULT_FORMATS),
+        help=f"comma-separated output formats, from: {', '.join(EXPORTERS)} (default: %(default)s)",
+    )
+    p.add_argument("--strict", action="store_true", help="fail (exit 1, nothing written) if any input is skipped")
+    p.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from kg.pipeline import build
+
+    formats = [f.strip() for f in args.formats.split(",") if f.strip()]
+    unknown = [f for f in formats if f not in EXPORTERS]
+    if unknown:
+        print(f"kg build: error: unknown format {unknown[0]!r}; known: {', '.join(EXPORTERS)}", file=sys.stderr)
+        return 1
+    out = Path(args.output)
+    if out.exists() and not out.is_dir():
+        print(f"kg build: error: {out}: output exists and is not a folder", file=sys.stderr)
+        return 1
+
+    def report_skip(item) -> None:
+        print(f"kg build: {item.message()}", file=sys.stderr)
+
+    try:
+        report = build(args.inputs, out, formats, on_skip=report_skip, strict=args.strict)
+    except OSError as exc:
+        name = exc.filename or out
+        print(f"kg build: error: {name}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    if report.documents == 0:
+        print("kg build: error: no readable input documents; nothing written", file=sys.stderr)
+        return 1
+    if args.strict and report.skipped:
+        print(f"kg build: error: {len(report.skipped)} input(s) skipped with --strict; nothing written", file=sys.stderr)
+        return 1
+    if not args.quiet:
+        print(summary(report, out))
+    return 2 if report.skipped else 0
+
+
+def summary(report, out: Path) -> str:
+    """The one-screen summary: documents, entities and relations per type, output files."""
+    graph = report.graph
+    nodes = Counter(n.type for n in graph.nodes())
+    edges = Counter(e.predicate for e in graph.edges())
+    evidence = sum(len(e.evidence) for e in graph.edges())
+    lines = [f"documents: {report.documents} read, {len(report.skipped)} skipped"]
+    lines.append("entities:  " + ", ".join(f"{t.value} {nodes.get(t, 0)}" for t in EntityType))
+    lines.append("relations: " + ", ".join(f"{p.value} {edges.get(p, 0)}" for p in Predicate))
+    lines.append(f"evidence:  {evidence} sentences")
+    if graph.rejected:
+        lines.append(f"rejected:  {len(graph.rejected)} relations (domain/range or unknown entity)")
+    lines.append(f"output:    {out}/")
+    for path in report.outputs:
+        lines.append(f"  {path}")
+    return "\n".join(lines)

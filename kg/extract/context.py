@@ -1,0 +1,69 @@
+"""What every extractor receives for one document, and what it hands back.
+
+The orchestrator (``kg.extract.extract_document``) builds a ``DocContext``
+(normalized text, sentences, hospital scope), runs the extractors in order, and
+turns their ``Finding``s into ``DocumentFacts``: entities, plus one relation
+per link with the finding's sentence as evidence. Extractors never mint IRIs
+and never touch the graph.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from kg.records import Entity, EntityKey, Evidence, NormalizedText, Sentence, SourceText
+from kg.vocab import Predicate
+
+
+@dataclass(frozen=True)
+class Link:
+    """A relation an extractor asserts; evidence is the finding's sentence."""
+
+    predicate: Predicate
+    subject: EntityKey
+    object: EntityKey
+    confidence: float = 1.0
+
+
+@dataclass(frozen=True)
+class Finding:
+    """An entity found in one sentence, with the relations that sentence supports."""
+
+    entity: Entity
+    sentence: Sentence
+    links: tuple[Link, ...] = ()
+
+
+class HospitalScope(Protocol):
+    """Answers "which hospital does this position belong to?" for one document."""
+
+    def hospital_at(self, offset: int) -> EntityKey | None:
+        """The hospital in scope at a normalized offset (None when there is none)."""
+
+    def hospitals(self) -> list[Finding]:
+        """The document's hospital entities, each with a sentence that names it."""
+
+
+@dataclass
+class DocContext:
+    """One document as the extractors see it."""
+
+    source: SourceText
+    norm: NormalizedText
+    sentences: list[Sentence]
+    scope: HospitalScope | None = None
+    findings: list[Finding] = field(default_factory=list)  # earlier extractors' results
+
+    @property
+    def text(self) -> str:
+        return self.norm.text
+
+    def evidence(self, sentence: Sentence) -> Evidence:
+        """Evidence record for a sentence, with offsets mapped to the source file."""
+        start, end = self.norm.to_source(sentence.start, sentence.end)
+        return Evidence(self.source.doc_id, start, end, sentence.text)
+
+    def found(self, type_) -> list[Finding]:
+        """Findings of an entity type produced by earlier extractors."""
+        return [f for f in self.findings if f.entity.key.type == type_]
