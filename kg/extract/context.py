@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from kg.chinese import to_simplified
 from kg.records import Entity, EntityKey, Evidence, NormalizedText, Sentence, SourceText
 from kg.vocab import Predicate
 
@@ -52,8 +53,13 @@ class DocContext:
     source: SourceText
     norm: NormalizedText
     sentences: list[Sentence]
+    match_text: str = ""  # Simplified-Chinese view of norm.text, same length: match on it, slice labels from text
     scope: HospitalScope | None = None
     findings: list[Finding] = field(default_factory=list)  # earlier extractors' results
+
+    def __post_init__(self) -> None:
+        if not self.match_text:
+            self.match_text = to_simplified(self.norm.text)
 
     @property
     def text(self) -> str:
