@@ -1,0 +1,199 @@
+"""HTML exporter: explorable, offline pages of the knowledge graph.
+
+Writes into ``out_dir``::
+
+    graph.html              overview; every script and style inlined (one portable file)
+    index.html              hospitals with counts of leaders, honors, mechanisms, metrics
+    hospitals/<slug>.html   one page per hospital: its 1-2 hop neighbourhood
+    assets/                 vis-network and the page script, shared by the hospital pages
+
+pyvis is not used: its ``cdn_resources`` modes still reference CDNs, its
+template inserts ``heading`` and select-menu ids as raw HTML, and building its
+network is quadratic in nodes. The page template, script and styles live in
+``kg/resources/html/``; the data goes in as one escaped JSON block that the
+script reads with ``JSON.parse`` and puts on the page with ``textContent``.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from string import Template
+
+from kg.atomic import write_text
+from kg.export.html_data import (
+    GraphIndex,
+    embed_json,
+    hospital_payload,
+    index_rows,
+    overview_payload,
+)
+from kg.graph import KnowledgeGraph
+
+_RESOURCES = "resources/html"
+#: vendored and own scripts, in load order.
+SCRIPTS = ("vis-network.min.js", "kg-view.js")
+ASSETS_DIR = "assets"
+HOSPITALS_DIR = "hospitals"
+# Stale pages from an earlier export into the same folder are removed; only
+# names this exporter mints (16 hex digits) are touched.
+_RE_PAGE_NAME = re.compile(r"[0-9a-f]{16}\.html")
+
+
+@cache
+def resource_text(name: str) -> str:
+    """Text of a file under ``kg/resources/html/``.
+
+    Args:
+        name: file name, e.g. ``"style.json"``.
+
+    Returns:
+        The file's text (UTF-8).
+    """
+    return resources.files("kg").joinpath(f"{_RESOURCES}/{name}").read_text(encoding="utf-8")
+
+
+def load_style() -> dict:
+    """The colours, shapes and layout settings of ``style.json``."""
+    return json.loads(resource_text("style.json"))
+
+
+def _inline_script(name: str) -> str:
+    text = resource_text(name)
+    # An inlined script must not close its own element early.
+    if re.search(r"</script|<!--", text, re.IGNORECASE):
+        raise ValueError(f"{name} contains '</script' or '<!--' and cannot be inlined")
+    return f"<script>\n{text}\n</script>"
+
+
+def render_page(payload: dict, *, title: str, heading: str, nav: list[tuple[str, str]], note: str, inline: bool, asset_prefix: str = "") -> str:
+    """Fill the page template for one graph page.
+
+    Args:
+        payload: the JSON data the page script draws (see ``kg.export.html_data``).
+        title: the document title (plain text; escaped here).
+        heading: the visible heading (plain text; escaped here).
+        nav: ``(href, text)`` links for the header; hrefs are our own relative paths.
+        note: a notice shown under the heading, or "" for none (plain text).
+        inline: inline the scripts (True) or reference them under ``asset_prefix + "assets/"``.
+        asset_prefix: relative path from the page to ``out_dir``.
+
+    Returns:
+        The page as a string.
+    """
+    if inline:
+        scripts = "\n".join(_inline_script(name) for name in SCRIPTS)
+    else:
+        scripts = "\n".join(
+            f'<script src="{html.escape(asset_prefix + ASSETS_DIR + "/" + name)}"></script>' for name in SCRIPTS
+        )
+    links = " ".join(f'<a href="{html.escape(href)}">{html.escape(text)}</a>' for href, text in nav)
+    # Template.substitute is a single pass: text put in is never scanned for more placeholders.
+    return Template(resource_text("page.html")).substitute(
+        title=html.escape(title),
+        heading=html.escape(heading),
+        nav=links,
+        note=html.escape(note),
+        note_hidden="" if note else " hidden",
+        css=resource_text("kg-view.css"),
+        data=embed_json(payload),
+        scripts=scripts,
+    )
+
+
+def render_index(ix: GraphIndex) -> str:
+    """The static ``index.html``: one row per hospital with counts and a link.
+
+    Args:
+        ix: the graph index.
+
+    Returns:
+        The page as a string; every name is HTML-escaped.
+    """
+    esc = html.escape
+    rows = []
+    for row in index_rows(ix):
+        aliases = "、".join(row["aliases"])
+        cells = "".join(f'<td class="num">{n}</td>' for n in row["counts"])
+        rows.append(
+            f'<tr><td><a href="{HOSPITALS_DIR}/{row["slug"]}.html">{esc(row["label"])}</a></td>'
+            f"<td>{esc(aliases)}</td>{cells}</tr>"
+        )
+    body = "\n".join(rows) if rows else '<tr><td colspan="6">没有医院 No hospitals</td></tr>'
+    return f"""<!DOCTYPE html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'">
+<title>医院党建知识图谱 Hospital KG: hospitals</title>
+<style>
+{resource_text("kg-view.css")}
+</style>
+</head>
+<body>
+<header>
+<h1>医院党建知识图谱 Hospital knowledge graph</h1>
+<nav><a href="graph.html">总览图 Overview graph</a></nav>
+</header>
+<main class="kg-page">
+<p>{len(ix.nodes)} 个节点 nodes, {len(ix.edges)} 条关系 relations, {len(ix.docs)} 篇文档 documents.</p>
+<table class="kg-index">
+<thead><tr><th>医院 Hospital</th><th>别名 Aliases</th><th>领导 Leaders</th><th>荣誉 Honors</th><th>机制 Mechanisms</th><th>指标 Metrics</th></tr></thead>
+<tbody>
+{body}
+</tbody>
+</table>
+</main>
+</body>
+</html>
+"""
+
+
+def write(graph: KnowledgeGraph, out_dir: Path) -> list[Path]:
+    """Write the overview, index, hospital pages and shared assets.
+
+    Args:
+        graph: the built knowledge graph.
+        out_dir: the build's output folder.
+
+    Returns:
+        The written files, in a fixed order.
+    """
+    out_dir = Path(out_dir)
+    style = load_style()
+    ix = GraphIndex.of(graph)
+    written: list[Path] = []
+
+    payload, note = overview_payload(ix, style)
+    nav = [("index.html", "医院列表 Hospitals")]
+    written.append(
+        write_text(
+            out_dir / "graph.html",
+            render_page(payload, title="医院党建知识图谱 Hospital KG", heading="医院党建知识图谱 Hospital knowledge graph",
+                        nav=nav, note=note, inline=True),
+        )
+    )
+    written.append(write_text(out_dir / "index.html", render_index(ix)))
+    for name in SCRIPTS:
+        written.append(write_text(out_dir / ASSETS_DIR / name, resource_text(name)))
+
+    hospitals_dir = out_dir / HOSPITALS_DIR
+    current: set[str] = set()
+    nav = [("../index.html", "医院列表 Hospitals"), ("../graph.html", "总览图 Overview graph")]
+    for row in index_rows(ix):
+        payload, note = hospital_payload(ix, row["key"], style)
+        name = f"{row['slug']}.html"
+        current.add(name)
+        page = render_page(payload, title=f"{row['label']} · 医院党建知识图谱", heading=row["label"], nav=nav,
+                           note=note, inline=False, asset_prefix="../")
+        written.append(write_text(hospitals_dir / name, page))
+    if hospitals_dir.is_dir():
+        for stale in sorted(hospitals_dir.iterdir()):
+            if _RE_PAGE_NAME.fullmatch(stale.name) and stale.name not in current:
+                stale.unlink()
+    return written
