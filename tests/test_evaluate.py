@@ -227,3 +227,37 @@ def test_evaluate_normalize_unit():
 )
 def test_evaluate_lenient_similarity(a, b, matches):
     assert (lenient_similarity(normalize_name(a), normalize_name(b)) > 0) is matches
+
+
+def test_evaluate_reads_the_real_turtle_exporter(tmp_path):
+    # guards against contract drift: the exporter's own output of the shared fixture scores perfectly
+    from kg.export import turtle
+    from kg_fixtures import small_graph  # tests/ is on sys.path (rootdir-less test modules)
+
+    turtle.write(small_graph(), tmp_path / "build")
+    zx, by = "忠县人民医院", "北京大学第三医院"
+    d1 = {"doc": "000_zhongxian.txt", "hospitals": [{"name": zx, "aliases": ["忠医"]}],
+          "leaders": [{"name": "张三", "hospital": zx, "titles": []}, {"name": "李四", "hospital": zx, "titles": []}],
+          "honors": [{"name": "市级公立医院党建示范医院", "hospital": zx, "year": 2024, "unit": None},
+                     {"name": "市级示范党支部", "hospital": zx, "year": 2024, "unit": "机关党支部"}],
+          "mechanisms": [{"name": "双示范计划", "aliases": [], "hospital": zx},
+                         {"name": "党建+业务双融合", "aliases": [], "hospital": zx}],
+          "metrics": [{"name": "门诊量", "value": 850000, "unit": "人次", "hospital": zx, "mechanism": "双示范计划"},
+                      {"name": "患者满意度", "value": 98.5, "unit": "%", "hospital": zx, "mechanism": "党建+业务双融合"}]}
+    d2 = {"doc": "001_beiyisanyuan.txt", "hospitals": [{"name": by, "aliases": []}, {"name": zx, "aliases": []}],
+          "leaders": [{"name": "王五", "hospital": by, "titles": []}],
+          "honors": [{"name": "全国文明单位", "hospital": by, "year": 2020, "unit": None},
+                     {"name": "先进基层党组织", "hospital": by, "year": None, "unit": "党委"}],
+          "mechanisms": [{"name": "双示范计划", "aliases": [], "hospital": by},
+                         {"name": "双示范计划", "aliases": [], "hospital": zx}],  # one node in the graph
+          "metrics": [{"name": "党员示范岗", "value": 36, "unit": "个", "hospital": by, "mechanism": None}]}
+    gold_dir = tmp_path / "gold"
+    gold_dir.mkdir()
+    for g in (d1, d2):
+        (gold_dir / g["doc"].replace(".txt", ".json")).write_text(json.dumps(g, ensure_ascii=False), "utf-8")
+    report = evaluate(gold_dir, tmp_path / "build")
+    for kind, score in report.totals.items():
+        assert score.fp == score.fn == 0, (kind, score)
+    assert report.totals["implements"].tp == 4 and report.totals["mechanism"].tp == 3
+    assert report.honor_units == (3, 4)  # 先进基层党组织: gold unit 党委, graph none
+    assert format_report(report).splitlines()[-1] == "relation micro-F1 1.000 (P 1.000 R 1.000)"
