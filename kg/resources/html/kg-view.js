@@ -90,7 +90,12 @@
     // Physics off once the layout has settled: a big graph would keep the CPU busy forever.
     network.setOptions({ physics: false });
     api.ready = true;
-    if (data.focus && byId[data.focus]) { select(data.focus, false); }
+    if (data.focus && byId[data.focus]) {
+      // A hospital page opens with its hospital selected and the whole neighbourhood in view.
+      showNode(data.focus);
+      network.selectNodes([data.focus]);
+      network.fit();
+    }
   }
   network.once("stabilizationIterationsDone", settled);
   if (data.nodes.length === 0) { settled(); }
@@ -153,7 +158,7 @@
       if (v !== null) { dl.appendChild(el("dt", a[1])); dl.appendChild(el("dd", v)); }
     });
     panel.appendChild(dl);
-    if (n.page) {
+    if (n.page && id !== data.focus) {
       var a = el("a", "打开医院页面 Open hospital page");
       a.href = data.pageBase + n.page + ".html";
       panel.appendChild(a);
@@ -187,9 +192,9 @@
 
   function select(id, animate) {
     if (!nodeView.get(id)) { resetFilters(); }
+    showNode(id);  // first, so the focus below centres in the canvas left beside the panel
     network.selectNodes([id]);
     network.focus(id, { scale: 1.2, animation: animate ? { duration: 400 } : false });
-    showNode(id);
   }
   api.select = select;
 
