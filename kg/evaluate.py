@@ -192,7 +192,7 @@ def load_gold(gold_dir: str | Path) -> dict[str, dict[str, list[Fact]]]:
 
     Raises:
         FileNotFoundError: the folder does not exist or has no gold file.
-        ValueError: a gold file is not valid JSON.
+        ValueError: a gold file is not valid JSON or lacks a required field.
     """
     folder = Path(gold_dir)
     files = sorted(folder.glob("*.json")) if folder.is_dir() else []
@@ -204,7 +204,10 @@ def load_gold(gold_dir: str | Path) -> dict[str, dict[str, list[Fact]]]:
             data = json.loads(path.read_text(encoding="utf-8"))
         except json.JSONDecodeError as exc:
             raise ValueError(f"{path}: not valid JSON ({exc})") from exc
-        gold[_base_name(data.get("doc") or path.stem + ".txt")] = gold_facts(data)
+        try:
+            gold[_base_name(data.get("doc") or path.stem + ".txt")] = gold_facts(data)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise ValueError(f"{path}: malformed gold file ({exc!r})") from exc
     return dict(sorted(gold.items()))
 
 
@@ -219,8 +222,11 @@ class _GraphIndex:
     def __init__(self, path: Path) -> None:
         fmt = ox.RdfFormat.from_extension(path.suffix.lstrip(".")) or ox.RdfFormat.TURTLE
         self.props: dict[object, dict[str, list[object]]] = defaultdict(lambda: defaultdict(list))
+        self.derived: dict[object, list[object]] = defaultdict(list)  # document -> nodes derived from it
         for t in ox.parse(path=str(path), format=fmt):
             self.props[t.subject][t.predicate.value].append(t.object)
+            if t.predicate.value == _DERIVED:
+                self.derived[t.object].append(t.subject)
         self._things: dict[object, Thing] = {}
 
     def values(self, node: object, prop: str) -> list[str]:
@@ -265,9 +271,8 @@ class _GraphIndex:
         """Predicted facts per kind of the document made of ``doc_nodes``."""
         entities: dict[str, list[object]] = defaultdict(list)
         triples: set[tuple[str, object, object]] = set()
-        for node, props in self.props.items():
-            if not doc_nodes.intersection(props.get(_DERIVED, ())):
-                continue
+        for node in {n for doc in doc_nodes for n in self.derived.get(doc, ())}:
+            props = self.props[node]
             kind = self.kind(node)
             if kind:
                 entities[kind].append(node)

@@ -261,3 +261,16 @@ def test_evaluate_reads_the_real_turtle_exporter(tmp_path):
     assert report.totals["implements"].tp == 4 and report.totals["mechanism"].tp == 3
     assert report.honor_units == (3, 4)  # 先进基层党组织: gold unit 党委, graph none
     assert format_report(report).splitlines()[-1] == "relation micro-F1 1.000 (P 1.000 R 1.000)"
+
+
+def test_evaluate_malformed_gold_names_the_file(tmp_path):
+    bad = dict(GOLD, metrics=[{"name": "x", "unit": "%", "hospital": "忠县人民医院"}])  # no value
+    with pytest.raises(ValueError, match="a.json"):
+        run(tmp_path, PERFECT, bad)
+
+
+def test_format_report_details_flags_missing_document(tmp_path):
+    report = run(tmp_path, PERFECT, GOLD, dict(GOLD, doc="b.txt"))
+    text = format_report(report, details=True)
+    assert "== b.txt  relations P 0.000 R 0.000 F1 0.000  NOT IN GRAPH" in text
+    assert "  MISS     reportsMetric 忠县人民医院 → 产科门诊满意度 = 93.75 %" in text
