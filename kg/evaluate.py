@@ -64,6 +64,7 @@ _TYPE = _RDF + "type"
 _DERIVED = str(PROV.wasDerivedFrom)
 _CLASSES = {str(HKG[t.value]): t.value.lower() for t in EntityType}
 _PREDICATES = {str(HKG[p.value]): p.value for p in Predicate}
+_RDF_EXTENSIONS = {"ttl", "nt", "nq", "trig", "jsonld", "rdf", "owl", "n3"}
 
 
 @dataclass(frozen=True)
@@ -161,7 +162,8 @@ def gold_facts(data: dict) -> dict[str, list[Fact]]:
         raw["hasLeader"].append((fact, fact))
     for e in data.get("honors", []):
         unit = normalize_name(e["unit"]) if e.get("unit") else None
-        honor, h = make_thing("honor", e["name"], year=e.get("year"), unit=unit), hospital(e.get("hospital"))
+        year = int(e["year"]) if e.get("year") is not None else None
+        honor, h = make_thing("honor", e["name"], year=year, unit=unit), hospital(e.get("hospital"))
         raw["honor"].append(((honor, h.names[:1]), Fact("honor", honor)))
         fact = Fact("receivedHonor", honor, h)
         raw["receivedHonor"].append((fact, fact))
@@ -220,7 +222,10 @@ class _GraphIndex:
     """The triples of graph.ttl indexed by subject, read once with pyoxigraph."""
 
     def __init__(self, path: Path) -> None:
-        fmt = ox.RdfFormat.from_extension(path.suffix.lstrip(".")) or ox.RdfFormat.TURTLE
+        ext = path.suffix.lstrip(".").lower()
+        # other RDF outputs of a build are read too (quads: the union of the named graphs);
+        # anything else is taken as Turtle (from_extension maps .txt to N-Triples)
+        fmt = ox.RdfFormat.from_extension(ext) if ext in _RDF_EXTENSIONS else ox.RdfFormat.TURTLE
         self.props: dict[object, dict[str, list[object]]] = defaultdict(lambda: defaultdict(list))
         self.derived: dict[object, list[object]] = defaultdict(list)  # document -> nodes derived from it
         for t in ox.parse(path=str(path), format=fmt):
