@@ -1,0 +1,204 @@
+"""Load and validate the data files under ``kg/resources/`` (no matching here).
+
+Lexicons are plain data, one entry class per file, each file opening with a
+``#`` header comment that says where its entries come from:
+
+* ``lexicons/<name>.txt``: one entry per line.
+* ``lexicons/<name>.tsv``: the first non-comment line names the columns; each
+  later line is one row with exactly that many tab-separated cells.
+* ``patterns/<name>.jsonl``: one JSON object per line (rules with their own
+  ``example``/``expect`` test data).
+
+Everywhere, blank lines and lines starting with ``#`` are skipped and
+trailing whitespace is dropped. Duplicate entries are errors reported as
+``file:line``. Results are cached and immutable (tuples, frozen mappings), so
+callers may load at import time or at first use without copying.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+from types import MappingProxyType
+from typing import Iterable, Iterator, Mapping
+
+#: root of the package data.
+RESOURCES = Path(__file__).resolve().parent / "resources"
+LEXICONS = RESOURCES / "lexicons"
+PATTERNS = RESOURCES / "patterns"
+
+
+class LexiconError(ValueError):
+    """A resource file is missing or malformed; the message starts with ``file:line``."""
+
+
+def resource_path(name: str, folder: Path | None = None, suffix: str = ".txt") -> Path:
+    """Path of a resource file, adding ``suffix`` when ``name`` has none.
+
+    Args:
+        name: file name relative to ``folder`` (``posts`` or ``posts.txt``).
+        folder: the resource folder (default: ``LEXICONS``, read at call time).
+        suffix: default extension.
+
+    Returns:
+        The path (which may not exist).
+    """
+    path = (LEXICONS if folder is None else folder) / name
+    return path if path.suffix else path.with_suffix(suffix)
+
+
+def _lines(path: Path) -> Iterator[tuple[int, str]]:
+    """(line number, content) of the non-blank, non-comment lines of a file."""
+    if not path.is_file():
+        raise LexiconError(f"{path}: resource file not found")
+    with path.open(encoding="utf-8") as fh:
+        for number, raw in enumerate(fh, 1):
+            line = raw.rstrip("\r\n").rstrip()
+            if line.strip() and not line.lstrip().startswith("#"):
+                yield number, line
+
+
+@lru_cache(maxsize=None)
+def load_list(name: str) -> tuple[str, ...]:
+    """Entries of a one-entry-per-line lexicon, in file order.
+
+    Args:
+        name: file under ``kg/resources/lexicons/`` (``.txt`` added if no suffix).
+
+    Returns:
+        The entries (stripped).
+
+    Raises:
+        LexiconError: missing file, or an entry listed twice.
+    """
+    path = resource_path(name)
+    seen: dict[str, int] = {}
+    for number, line in _lines(path):
+        entry = line.strip()
+        if entry in seen:
+            raise LexiconError(f"{path.name}:{number}: duplicate entry {entry!r} (first at line {seen[entry]})")
+        seen[entry] = number
+    return tuple(seen)
+
+
+@lru_cache(maxsize=None)
+def load_tsv(name: str, required: tuple[str, ...] = (), key: str | None = None) -> tuple[Mapping[str, str], ...]:
+    """Rows of a TSV lexicon as read-only mappings column name -> cell.
+
+    Args:
+        name: file under ``kg/resources/lexicons/`` (``.tsv`` added if no suffix).
+        required: column names the header must have.
+        key: column whose values must be unique (duplicates are errors).
+
+    Returns:
+        The rows in file order.
+
+    Raises:
+        LexiconError: missing file or header, missing columns, a row with the
+            wrong number of cells, an empty key cell, or a duplicate key.
+    """
+    path = resource_path(name, suffix=".tsv")
+    lines = _lines(path)
+    try:
+        _, header_line = next(lines)
+    except StopIteration:
+        raise LexiconError(f"{path.name}: no header line") from None
+    header = [c.strip() for c in header_line.split("\t")]
+    missing = [c for c in required + ((key,) if key else ()) if c not in header]
+    if missing:
+        raise LexiconError(f"{path.name}: header lacks column(s) {', '.join(missing)}")
+    rows: list[Mapping[str, str]] = []
+    keys: dict[str, int] = {}
+    for number, line in lines:
+        cells = [c.strip() for c in line.split("\t")]
+        if len(cells) != len(header):
+            raise LexiconError(f"{path.name}:{number}: {len(cells)} cells, header has {len(header)}")
+        row = dict(zip(header, cells))
+        if key is not None:
+            value = row[key]
+            if not value:
+                raise LexiconError(f"{path.name}:{number}: empty {key!r}")
+            if value in keys:
+                raise LexiconError(f"{path.name}:{number}: duplicate {key} {value!r} (first at line {keys[value]})")
+            keys[value] = number
+        rows.append(MappingProxyType(row))
+    return tuple(rows)
+
+
+@lru_cache(maxsize=None)
+def load_jsonl(
+    name: str, required: tuple[str, ...] = (), allowed: tuple[str, ...] = ()
+) -> tuple[Mapping[str, object], ...]:
+    """Rows of a JSONL pattern file under ``kg/resources/patterns/``.
+
+    Args:
+        name: file name (``.jsonl`` added if no suffix).
+        required: keys every row must have.
+        allowed: if given, the only keys a row may have (unknown keys are
+            errors, so a typo in a rule cannot pass silently).
+
+    Returns:
+        The rows in file order; an ``id`` key, when present, must be unique.
+
+    Raises:
+        LexiconError: missing file, bad JSON, missing/unknown keys, duplicate id.
+    """
+    path = resource_path(name, folder=PATTERNS, suffix=".jsonl")
+    rows: list[Mapping[str, object]] = []
+    ids: dict[object, int] = {}
+    for number, line in _lines(path):
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise LexiconError(f"{path.name}:{number}: bad JSON: {exc.msg}") from None
+        if not isinstance(row, dict):
+            raise LexiconError(f"{path.name}:{number}: a row must be a JSON object")
+        lacking = [k for k in required if k not in row]
+        if lacking:
+            raise LexiconError(f"{path.name}:{number}: missing key(s) {', '.join(lacking)}")
+        unknown = [k for k in row if allowed and k not in allowed]
+        if unknown:
+            raise LexiconError(f"{path.name}:{number}: unknown key(s) {', '.join(unknown)}")
+        if "id" in row:
+            if row["id"] in ids:
+                raise LexiconError(f"{path.name}:{number}: duplicate id {row['id']!r} (first at line {ids[row['id']]})")
+            ids[row["id"]] = number
+        rows.append(MappingProxyType(row))
+    return tuple(rows)
+
+
+def alternation(entries: Iterable[str]) -> str:
+    """Regex alternation of literal entries, longest first (so 党委副书记 wins over 党委书记's prefix).
+
+    Args:
+        entries: literal strings.
+
+    Returns:
+        ``(?:a|b|...)`` with every entry escaped; ``(?!)`` (never matches) when empty.
+    """
+    items = sorted(set(entries), key=lambda s: (-len(s), s))
+    if not items:
+        return "(?!)"
+    return "(?:" + "|".join(re.escape(s) for s in items) + ")"
+
+
+@lru_cache(maxsize=None)
+def compile_list(name: str, template: str = "{}") -> re.Pattern[str]:
+    """Compile a list lexicon into one regex (cached).
+
+    Args:
+        name: list lexicon name (see ``load_list``).
+        template: regex with one ``{}`` where the alternation goes.
+
+    Returns:
+        The compiled pattern.
+    """
+    return re.compile(template.replace("{}", alternation(load_list(name))))
+
+
+def clear_cache() -> None:
+    """Forget every loaded resource (tests that write temporary lexicons use it)."""
+    for fn in (load_list, load_tsv, load_jsonl, compile_list):
+        fn.cache_clear()
