@@ -65,6 +65,9 @@ class Edge:
     object: EntityKey
     evidence: tuple[Evidence, ...] = ()
     confidence: float = 1.0
+    # Parallel to ``evidence``: the best confidence of the rules that found each
+    # sentence (``confidence`` is the maximum of these). Empty when unknown.
+    evidence_confidence: tuple[float, ...] = ()
 
 
 @dataclass
@@ -114,6 +117,8 @@ class KnowledgeGraph:
             self._g.add_edge(subj, obj, key=pred, evidence=set(), confidence=relation.confidence)
         data = self._g.edges[subj, obj, pred]
         data["evidence"].add(relation.evidence)
+        per_sentence = data.setdefault("evidence_confidence", {})
+        per_sentence[relation.evidence] = max(per_sentence.get(relation.evidence, 0.0), relation.confidence)
         data["confidence"] = max(data["confidence"], relation.confidence)
         return True
 
@@ -151,7 +156,10 @@ class KnowledgeGraph:
         out = []
         for subj, obj, pred, data in self._g.edges(keys=True, data=True):
             if predicate is None or pred == predicate:
-                out.append(Edge(subj, pred, obj, tuple(sorted(data["evidence"])), data["confidence"]))
+                evidence = tuple(sorted(data["evidence"]))
+                per_sentence = data.get("evidence_confidence", {})
+                confidences = tuple(per_sentence.get(ev, data["confidence"]) for ev in evidence)
+                out.append(Edge(subj, pred, obj, evidence, data["confidence"], confidences))
         return sorted(out)
 
     def degree(self, key: EntityKey) -> int:
