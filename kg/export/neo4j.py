@@ -23,8 +23,6 @@ Chinese news text; a U+001F inside an element becomes a space.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -168,12 +166,17 @@ def _csv_cell(value, kind: str) -> str:
     return str(value)
 
 
+def _csv_field(text: str) -> str:
+    # Own quoting: the csv module leaves a lone "\r" unquoted, which readers
+    # (neo4j-admin included) take as a line end. Quote whatever holds a
+    # delimiter, quote or line end, or would be trimmed.
+    if text and (any(ch in text for ch in ',"\n\r') or text != text.strip()):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
 def _csv_text(header: list[str], rows: list[list[str]]) -> str:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-    w.writerow(header)
-    w.writerows(rows)
-    return buf.getvalue()
+    return "".join(",".join(_csv_field(c) for c in row) + "\n" for row in [header, *rows])
 
 
 def node_header(label: str) -> list[str]:
