@@ -9,15 +9,17 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
-from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
 from kg.export import rdf
 from kg.ids import document_iri, entity_iri
 from kg.vocab import HKG, PROV, EntityType, Predicate
 
 DATA = Path(__file__).with_name("data")
+# A plain Namespace: pytest probing rdflib's closed XSD namespace warns.
+XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
 
 
 def _load_tiny():
