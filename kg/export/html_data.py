@@ -69,9 +69,9 @@ class GraphIndex:
     nodes: dict[EntityKey, Node]
     edges: list[Edge]
     adjacency: dict[EntityKey, set[EntityKey]]
-    incident: dict[EntityKey, list[Edge]]
+    incident: dict[EntityKey, list[int]]  # positions in ``edges``
     degree: dict[EntityKey, int]
-    doc_index: dict[str, int]
+    ids: dict[EntityKey, str]  # node_id of every node, hashed once
     docs: list[dict]
 
     @classmethod
@@ -87,12 +87,12 @@ class GraphIndex:
         nodes = {n.key: n for n in graph.nodes()}
         edges = graph.edges()
         adjacency: dict[EntityKey, set[EntityKey]] = defaultdict(set)
-        incident: dict[EntityKey, list[Edge]] = defaultdict(list)
-        for e in edges:
+        incident: dict[EntityKey, list[int]] = defaultdict(list)
+        for i, e in enumerate(edges):
             adjacency[e.subject].add(e.object)
             adjacency[e.object].add(e.subject)
-            incident[e.subject].append(e)
-            incident[e.object].append(e)
+            incident[e.subject].append(i)
+            incident[e.object].append(i)
         docs = graph.documents()
         return cls(
             nodes=nodes,
@@ -100,7 +100,7 @@ class GraphIndex:
             adjacency=adjacency,
             incident=incident,
             degree={k: len(incident[k]) for k in nodes},
-            doc_index={d.doc_id: i for i, d in enumerate(docs)},
+            ids={k: node_id(k) for k in nodes},
             docs=[{"file": d.file_name, "id": d.doc_id, "title": d.title} for d in docs],
         )
 
@@ -114,24 +114,25 @@ def node_size(degree: int, size: dict) -> float:
     return round(min(size["max"], size["base"] + size["per_sqrt_degree"] * math.sqrt(degree)), 2)
 
 
-def node_dict(ix: GraphIndex, node: Node, style: dict, *, counts: bool = False) -> dict:
+def node_dict(ix: GraphIndex, node: Node, style: dict, docmap: dict[str, int], *, counts: bool = False) -> dict:
     """The JSON record of one node (empty attributes omitted).
 
     Args:
         ix: the graph index.
         node: the node.
         style: the parsed ``style.json``.
+        docmap: doc id -> position in the page's ``docs`` list.
         counts: add the per-class neighbour counts (aggregated overview).
 
     Returns:
         A dict with id, label, cls, size and the attributes the side panel shows.
     """
     out: dict = {
-        "id": node_id(node.key),
+        "id": ix.ids[node.key],
         "label": node.label,
         "cls": node.type.value,
         "size": node_size(ix.degree[node.key], style["size"]),
-        "docs": sorted(ix.doc_index[d] for d in node.documents if d in ix.doc_index),
+        "docs": sorted(docmap[d] for d in node.documents if d in docmap),
     }
     optional = {
         "aliases": list(node.aliases),
@@ -146,18 +147,27 @@ def node_dict(ix: GraphIndex, node: Node, style: dict, *, counts: bool = False) 
     }
     out.update({k: v for k, v in optional.items() if v not in (None, [], "")})
     if node.type is EntityType.HOSPITAL:
-        out["page"] = hospital_slug(node.key)
+        out["page"] = ix.ids[node.key].rsplit("/", 1)[1]
     if counts:
         out["counts"] = ix.neighbour_counts(node.key)
     return out
 
 
-def edge_dict(ix: GraphIndex, edge: Edge) -> dict:
-    """The JSON record of one edge: ends, relation, and evidence as [doc, start, end, sentence]."""
-    ev = [[ix.doc_index.get(e.doc_id, -1), e.char_start, e.char_end, e.sentence] for e in edge.evidence]
+def edge_dict(ix: GraphIndex, edge: Edge, docmap: dict[str, int]) -> dict:
+    """The JSON record of one edge: ends, relation, and evidence as [doc, start, end, sentence].
+
+    Args:
+        ix: the graph index.
+        edge: the edge.
+        docmap: doc id -> position in the page's ``docs`` list (-1 for an unknown document).
+
+    Returns:
+        A dict with from, to, rel, docs and ev.
+    """
+    ev = [[docmap.get(e.doc_id, -1), e.char_start, e.char_end, e.sentence] for e in edge.evidence]
     return {
-        "from": node_id(edge.subject),
-        "to": node_id(edge.object),
+        "from": ix.ids[edge.subject],
+        "to": ix.ids[edge.object],
         "rel": edge.predicate.value,
         "docs": sorted({d for d, *_ in ev if d >= 0}),
         "ev": ev,
@@ -167,14 +177,22 @@ def edge_dict(ix: GraphIndex, edge: Edge) -> dict:
 def _payload(ix: GraphIndex, keys: set[EntityKey], style: dict, **extra: object) -> dict:
     """Nodes ``keys`` and the edges between them, sorted, plus page settings."""
     aggregated = extra.get("mode") == "overview"
-    nodes = [node_dict(ix, ix.nodes[k], style, counts=aggregated) for k in sorted(keys)]
-    edges = [edge_dict(ix, e) for e in ix.edges if e.subject in keys and e.object in keys]
+    # Edges via the incident lists, not a scan of all edges: one page per
+    # hospital would otherwise cost hospitals x edges.
+    positions = sorted(
+        {i for k in keys for i in ix.incident[k] if ix.edges[i].subject in keys and ix.edges[i].object in keys}
+    )
+    edges = [ix.edges[i] for i in positions]
+    # Only the documents this page cites, so the source filter lists what matters here.
+    used = {d for k in keys for d in ix.nodes[k].documents} | {ev.doc_id for e in edges for ev in e.evidence}
+    docs = [d for d in ix.docs if d["id"] in used]
+    docmap = {d["id"]: i for i, d in enumerate(docs)}
     payload = {
         "style": style,
-        "docs": ix.docs,
-        "nodes": nodes,
-        "edges": edges,
-        "edgeLabels": len(nodes) <= style["overview_threshold"] and not aggregated,
+        "docs": docs,
+        "nodes": [node_dict(ix, ix.nodes[k], style, docmap, counts=aggregated) for k in sorted(keys)],
+        "edges": [edge_dict(ix, e, docmap) for e in edges],
+        "edgeLabels": len(keys) <= style["overview_threshold"] and not aggregated,
         "stabilization": style["stabilization_iterations"],
         "focus": None,
         "pageBase": "hospitals/",
@@ -236,7 +254,7 @@ def hospital_payload(ix: GraphIndex, key: EntityKey, style: dict) -> tuple[dict,
             f"两跳范围有 {len(second)} 个节点，此页只显示直接关联（{len(first)} 个）。"
             f" The two-hop neighbourhood has {len(second)} nodes; only direct links are shown."
         )
-    payload = _payload(ix, keys, style, mode="hospital", focus=node_id(key), pageBase="")
+    payload = _payload(ix, keys, style, mode="hospital", focus=ix.ids[key], pageBase="")
     return payload, note
 
 
