@@ -1,0 +1,398 @@
+"""Repair text extracted from newspaper PDFs and web pages, keeping an offset map.
+
+``normalize(text)`` runs named repair steps in a fixed order (``STEPS``). Each
+step is a small function ``(text, index) -> (text, index)`` where ``index[i]``
+is the offset in the *original* input of the character now at ``i``. Steps only
+delete characters or replace one character by one character, so the final
+``src_index`` is strictly increasing and every normalized character was produced
+by exactly one source character.
+
+Order, and why it differs from the obvious one:
+
+1. ``fold_width``: full-width digits, Latin letters and number symbols
+   (``０１２``, ``Ａ``, ``％``, ``．``) become ASCII; odd spaces become " ".
+   Chinese punctuation (，。、：；！？（）“”《》) is kept: it is the normal form in
+   Chinese text and the segmenter expects it.
+2. ``strip_pinyin``: ``醫(yī)院`` -> ``醫院``; only a bracketed group of pinyin
+   syllables with at least one tone mark, right after a CJK character.
+3. ``collapse_doubled``: runs printed twice or thrice by the PDF layer. Done
+   before line joining because a doubled caption looks like a long body line.
+4. ``join_lines``: undo layout line breaks (see ``_break_kind``).
+5. ``squeeze_spaces``: drop letter-spacing and spaces next to CJK punctuation
+   or between CJK and digits; keep a single space between two multi-character
+   words (``本报记者 哈薇薇``, ``忠信有为 精医笃行``) because there it is a
+   separator, not damage.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Sequence
+from importlib import resources
+
+from kg.records import NormalizedText
+
+# Character classes (strings, reused in the patterns below).
+_IDEO = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+_CJK_PUNCT = "\u3001-\u303f\u2010-\u2027\u00b7\u30fb\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65"
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+_PINYIN_LETTER = "a-zü" + _TONED
+
+RE_CRLF = re.compile(r"\r(?=\n)")
+RE_PINYIN = re.compile(
+    rf"(?<=[{_IDEO}])[(（]"
+    rf"(?=[{_PINYIN_LETTER} ]*[{_TONED}])[{_PINYIN_LETTER}]{{1,6}}(?: [{_PINYIN_LETTER}]{{1,6}}){{0,3}}[)）]"
+)
+# A run of 3-40 characters repeated back to back on one line, and a short one.
+RE_DOUBLED = re.compile(r"([^\n]{3,40}?)\1+")
+RE_DOUBLED_SHORT = re.compile(r"([^\n]{1,2}?)\1")
+# The same line printed twice, possibly with blank lines between the copies.
+RE_DUP_LINE = re.compile(r"^([^\n]{3,})(?:\n[ \t]*)+\1$", re.M)
+RE_IDEO = re.compile(rf"[{_IDEO}]")
+RE_SPACES = re.compile(r" +")
+RE_LINE_FINAL = re.compile(r"[。！？!?；;…][”’」』）)》\]]*$")
+RE_MEDIAL = re.compile(r"[，、,；;]")
+RE_ANY_PUNCT = re.compile(r"[，、,；;。！？!?：:…]")
+# A line that starts with a clause tail of 1-3 characters: "试，到……".
+RE_CLAUSE_TAIL_START = re.compile(r"^[^，、,；;。！？!?：:… ]{1,3}[，、,；;。！？!?：:…]")
+RE_OPENER_END = re.compile(r"[“‘（(《「『【]$")
+RE_COLON_END = re.compile(r"[：:]$")
+RE_MEDIAL_END = re.compile(r"[，、,]$")
+# A number that is part of a date or time ("2023-01-05", "17:28"): spaces around it separate fields.
+RE_DATE_TIME_HEAD = re.compile(r"\d+[-:/]\d")
+RE_DATE_TIME_TAIL = re.compile(r"\d[-:/]\d+$")
+RE_CONTINUATION_START = re.compile(r"^[”’）)》」』】，、,；;：:。！？!?…%]")
+# A space between two words of 2+ characters: the layout of a headline or byline.
+RE_SEPARATOR_SPACE = re.compile(rf"[{_IDEO}][{_IDEO}”》] +[{_IDEO}“《][{_IDEO}]")
+RE_DASH_EDGE = re.compile(r"^——|——$")
+RE_ASCII = re.compile(r"[\x21-\x7e]")
+
+_FOLD_TABLE = {code: code - 0xFEE0 for code in range(0xFF10, 0xFF1A)}  # ０-９
+_FOLD_TABLE.update({code: code - 0xFEE0 for code in range(0xFF21, 0xFF3B)})  # Ａ-Ｚ
+_FOLD_TABLE.update({code: code - 0xFEE0 for code in range(0xFF41, 0xFF5B)})  # ａ-ｚ
+_FOLD_TABLE.update({ord(c): ord(c) - 0xFEE0 for c in "％＋－．／＝＜＞＆＃＠＿＊"})
+_FOLD_TABLE.update({ord(c): " " for c in "\u3000\u00a0\u2002\u2003\u2009\t"})
+_FOLD_TABLE.update({ord(c): "\n" for c in "\r\f\v\u2028\u2029\x85"})
+
+_CJK_PUNCT_SET = frozenset(chr(c) for c in range(0x3001, 0x3040)) | frozenset(
+    "，。、：；！？（）“”‘’《》「」『』【】—…·・～"
+)
+
+Index = list[int]
+Step = Callable[[str, Index], tuple[str, Index]]
+
+
+def _apply(text: str, index: Index, edits: Sequence[tuple[int, int, int]]) -> tuple[str, Index]:
+    """Apply sorted, non-overlapping edits ``(start, end, keep)``.
+
+    ``keep`` is -1 to delete ``[start, end)``, or a position inside it whose
+    character stands for the whole range (a paragraph break keeps one newline).
+    A negative ``keep`` below -1 encodes "emit a space for position ``-keep-2``".
+    """
+    if not edits:
+        return text, index
+    parts: list[str] = []
+    new_index: Index = []
+    pos = 0
+    for start, end, keep in edits:
+        parts.append(text[pos:start])
+        new_index.extend(index[pos:start])
+        if keep >= 0:
+            parts.append(text[keep])
+            new_index.append(index[keep])
+        elif keep < -1:
+            parts.append(" ")
+            new_index.append(index[-keep - 2])
+        pos = end
+    parts.append(text[pos:])
+    new_index.extend(index[pos:])
+    return "".join(parts), new_index
+
+
+def fold_width(text: str, index: Index) -> tuple[str, Index]:
+    """Fold full-width ASCII look-alikes and odd whitespace; drop ``\\r`` of ``\\r\\n``.
+
+    Args:
+        text: current text.
+        index: source offset of each character of ``text``.
+
+    Returns:
+        The folded text and its index (one-to-one except the dropped ``\\r``).
+    """
+    text, index = _apply(text, index, [(m.start(), m.end(), -1) for m in RE_CRLF.finditer(text)])
+    return text.translate(_FOLD_TABLE), index
+
+
+def strip_pinyin(text: str, index: Index) -> tuple[str, Index]:
+    """Delete pinyin glosses inside words: ``紀(jì)委`` -> ``紀委``.
+
+    A tone mark is required, so ``(2024)``, ``(通讯员 张三)`` and plain Latin
+    words in brackets stay.
+    """
+    return _apply(text, index, [(m.start(), m.end(), -1) for m in RE_PINYIN.finditer(text)])
+
+
+def _is_anchor(unit: str) -> bool:
+    """A doubled unit long enough to be PDF damage rather than real repetition."""
+    return len(unit) >= 3 and len(RE_IDEO.findall(unit)) >= 2
+
+
+def _doubled_spans(text: str) -> list[tuple[int, int, int]]:
+    """Spans ``(start, end, unit_length)`` of doubled runs to collapse, sorted."""
+    anchors = [m for m in RE_DOUBLED.finditer(text) if _is_anchor(m.group(1))]
+    if not anchors:
+        return []
+    candidates = [(m.start(), m.end(), len(m.group(1)), True) for m in anchors]
+    covered = [(m.start(), m.end()) for m in anchors]
+    # Short doubled chunks only matter next to an anchor: search the lines around it.
+    seen_lo = -1
+    for m in anchors:
+        lo = max(text.rfind("\n", 0, max(text.rfind("\n", 0, m.start()), 0)) + 1, seen_lo)
+        hi = text.find("\n", text.find("\n", m.end()) + 1)
+        hi = len(text) if hi < 0 or text.find("\n", m.end()) < 0 else hi
+        for short in RE_DOUBLED_SHORT.finditer(text, lo, hi):
+            s, e = short.span()
+            if not any(a < e and s < b for a, b in covered):
+                candidates.append((s, e, len(short.group(1)), False))
+        seen_lo = max(seen_lo, hi)
+    candidates.sort()
+    spans: list[tuple[int, int, int]] = []
+    group: list[tuple[int, int, int, bool]] = []
+    for cand in candidates + [(len(text) + 10, 0, 0, False)]:
+        if group and (cand[0] - group[-1][1] > 3 or text[group[-1][1] : cand[0]].strip(" \n")):
+            if any(is_anchor for *_, is_anchor in group):
+                spans.extend((s, e, unit) for s, e, unit, _ in group)
+            group = []
+        group.append(cand)
+    return spans
+
+
+def collapse_doubled(text: str, index: Index) -> tuple[str, Index]:
+    """Keep one copy of runs the PDF layer printed two or three times.
+
+    A run with a unit of 3+ characters (2+ of them ideographs) always
+    collapses. Shorter doubled runs (``，，``, ``情情``, ``活动活动``) collapse
+    only when they touch such a run, so ``人人``, ``谢谢``, ``常抓常新`` and
+    ``——`` elsewhere are left alone. A whole line repeated is also kept once.
+    """
+    edits = [(start + unit, end, -1) for start, end, unit in _doubled_spans(text)]
+    text, index = _apply(text, index, edits)
+    line_edits = [
+        (m.start() + len(m.group(1)), m.end(), -1)
+        for m in RE_DUP_LINE.finditer(text)
+        if len(RE_IDEO.findall(m.group(1))) >= 2
+    ]
+    return _apply(text, index, line_edits)
+
+
+def _display_length(line: str) -> float:
+    """Printed width of a line in CJK cells: ASCII characters and spaces count half."""
+    ascii_count = len(RE_ASCII.findall(line))
+    return len(line) - (line.count(" ") + ascii_count) * 0.5
+
+
+def _title_like(line: str) -> bool:
+    """Headline or byline layout: balanced quotes and a word separator or edge dash."""
+    if RE_DASH_EDGE.search(line):
+        return True
+    balanced = line.count("“") == line.count("”") and line.count("《") == line.count("》")
+    return balanced and RE_SEPARATOR_SPACE.search(line) is not None
+
+
+@functools.cache
+def _word_pairs() -> frozenset[str]:
+    """Two-character words of jieba's dictionary (frequency 10 or more).
+
+    Loaded once, and only for paragraph-per-line documents, to tell a break
+    inside a word (``新模|式``) from a break between paragraphs (``事业|市``).
+    """
+    pairs: set[str] = set()
+    with resources.files("jieba").joinpath("dict.txt").open(encoding="utf-8") as handle:
+        for row in handle:
+            word, freq = row.split(" ", 2)[:2]
+            if len(word) == 2 and int(freq) >= 10:
+                pairs.add(word)
+    return frozenset(pairs)
+
+
+def _paragraph_per_line(widths: list[float]) -> bool:
+    """Whether lines are whole paragraphs (web pages) rather than column wraps.
+
+    Column-wrapped text has runs of lines of nearly equal width.
+    """
+    pairs = [(a, b) for a, b in zip(widths, widths[1:]) if a >= 8 and b >= 8]
+    even = sum(1 for a, b in pairs if abs(a - b) <= 0.15 * max(a, b))
+    return even < 0.5 * len(pairs) if pairs else True
+
+
+def _paragraph_break_kind(line: str, nxt: str) -> str:
+    """Break kind in a paragraph-per-line document: join only inside a clause or word."""
+    if RE_CONTINUATION_START.match(nxt) or RE_OPENER_END.search(line) or RE_MEDIAL_END.search(line):
+        return "join"
+    if RE_LINE_FINAL.search(line) or not (_is_ideo(line[-1]) and _is_ideo(nxt[0])):
+        return "newline"
+    return "join" if line[-1] + nxt[0] in _word_pairs() else "newline"
+
+
+def _break_kind(lines: list[str], widths: list[float], column: float, i: int, blanks: int, prev_joined: bool) -> str:
+    """Decide what the break after ``lines[i]`` is: "join", or "newline".
+
+    Args:
+        lines: non-blank lines, stripped.
+        widths: display width of each line.
+        column: half the document's 90th-percentile line width, a floor for
+            the local column width (web pages put a paragraph on one line).
+        i: the line before the break; ``lines[i + 1]`` is the one after.
+        blanks: number of blank lines in the break.
+        prev_joined: whether the break before ``lines[i]`` was joined, i.e.
+            the line continues a running sentence.
+
+    Returns:
+        "join" to remove the break, "newline" to keep one ``\\n``.
+    """
+    line, nxt = lines[i], lines[i + 1]
+    if RE_CONTINUATION_START.match(nxt):
+        return "join"
+    if RE_LINE_FINAL.search(line) or RE_COLON_END.search(line):
+        return "newline"
+    if RE_OPENER_END.search(line) or RE_MEDIAL.search(line):
+        return "join"
+    if _title_like(line):
+        return "newline"
+    window = sorted(widths[max(0, i - 4) : i + 5])  # median, robust to headlines and wide blocks
+    local = window[len(window) // 2]
+    # Paragraph-first lines lose a two-character indent, hence a loose 0.65.
+    if widths[i] < 0.65 * max(local, column) or widths[i + 1] > 1.6 * widths[i] + 4:
+        return "newline"
+    if blanks == 0 or prev_joined:
+        return "join"
+    # A full-width line without punctuation that starts a block and is
+    # followed by a blank line: a wrap only if the next line ends the clause
+    # within a few characters ("先行先" / "试，到……"); else a caption or the
+    # second line of a headline.
+    return "join" if RE_CLAUSE_TAIL_START.match(nxt) else "newline"
+
+
+def join_lines(text: str, index: Index) -> tuple[str, Index]:
+    """Remove layout line breaks; keep one ``\\n`` per paragraph or heading.
+
+    A break is removed when the line before it stops mid-sentence: no final
+    punctuation (。！？；… with closing quotes), and the line is body text (has
+    a comma or runs the full column width). Headlines, captions and bylines
+    (short, or laid out with separator spaces) keep their break, as does
+    every sentence-final line. Blank lines collapse into one ``\\n``. Joining
+    two Latin/digit words leaves one space.
+    """
+    raw_lines = text.split("\n")
+    starts: list[int] = []
+    lines: list[str] = []
+    ends: list[int] = []
+    pos = 0
+    for raw in raw_lines:
+        stripped = raw.strip(" ")
+        if stripped:
+            lead = len(raw) - len(raw.lstrip(" "))
+            starts.append(pos + lead)
+            ends.append(pos + lead + len(stripped))
+            lines.append(stripped)
+        pos += len(raw) + 1
+    if not lines:
+        return _apply(text, index, [(0, len(text), -1)] if text else [])
+    widths = [_display_length(line) for line in lines]
+    ordered = sorted(widths)
+    column = 0.5 * ordered[(len(ordered) * 9) // 10]
+    edits: list[tuple[int, int, int]] = []
+    if starts[0] > 0:
+        edits.append((0, starts[0], -1))
+    paragraph_mode = _paragraph_per_line(widths)
+    prev_joined = False
+    for i in range(len(lines) - 1):
+        gap_start, gap_end = ends[i], starts[i + 1]
+        if paragraph_mode:
+            kind = _paragraph_break_kind(lines[i], lines[i + 1])
+        else:
+            blanks = text.count("\n", gap_start, gap_end) - 1
+            kind = _break_kind(lines, widths, column, i, blanks, prev_joined)
+        prev_joined = kind == "join"
+        if kind == "newline":
+            keep = text.index("\n", gap_start, gap_end)
+            if not (gap_end - gap_start == 1):
+                edits.append((gap_start, gap_end, keep))
+        elif lines[i][-1].isascii() and lines[i][-1].isalnum() and lines[i + 1][0].isascii() and lines[i + 1][0].isalnum():
+            edits.append((gap_start, gap_end, -2 - gap_start))
+        else:
+            edits.append((gap_start, gap_end, -1))
+    if ends[-1] < len(text):
+        edits.append((ends[-1], len(text), -1))
+    return _apply(text, index, edits)
+
+
+def _is_ideo(char: str) -> bool:
+    return RE_IDEO.match(char) is not None
+
+
+def _drop_space(text: str, start: int, end: int) -> bool:
+    """Whether the spaces in ``text[start:end]`` are layout damage, not a separator."""
+    left, right = text[start - 1], text[end]
+    if left in _CJK_PUNCT_SET or right in _CJK_PUNCT_SET:
+        return True
+    left_ideo, right_ideo = _is_ideo(left), _is_ideo(right)
+    if left_ideo and right.isdigit():
+        return RE_DATE_TIME_HEAD.match(text, end, end + 12) is None
+    if right_ideo and left.isdigit():
+        return RE_DATE_TIME_TAIL.search(text[max(0, start - 12) : start]) is None
+    if left_ideo and right_ideo:
+        # Letter-spacing: a one-character "word" on either side.
+        lone_left = start < 2 or not (_is_ideo(text[start - 2]) or text[start - 2].isalnum())
+        lone_right = end + 1 >= len(text) or not (_is_ideo(text[end + 1]) or text[end + 1].isalnum())
+        return lone_left or lone_right
+    return False
+
+
+def squeeze_spaces(text: str, index: Index) -> tuple[str, Index]:
+    """Remove spaces that are layout damage; shrink the rest to one space.
+
+    ``专 技 人 员`` -> ``专技人员``, ``（重庆） 科学城`` -> ``（重庆）科学城``,
+    ``2023 年 5 月`` -> ``2023年5月``; ``本报记者 哈薇薇`` and ``new model`` keep
+    their space.
+    """
+    edits: list[tuple[int, int, int]] = []
+    last = len(text)
+    for match in RE_SPACES.finditer(text):
+        start, end = match.span()
+        if start == 0 or end == last or text[start - 1] == "\n" or text[end] == "\n":
+            edits.append((start, end, -1))
+        elif _drop_space(text, start, end):
+            edits.append((start, end, -1))
+        elif end - start > 1:
+            edits.append((start, end, start))
+    return _apply(text, index, edits)
+
+
+STEPS: tuple[tuple[str, Step], ...] = (
+    ("fold_width", fold_width),
+    ("strip_pinyin", strip_pinyin),
+    ("collapse_doubled", collapse_doubled),
+    ("join_lines", join_lines),
+    ("squeeze_spaces", squeeze_spaces),
+)
+
+
+def normalize(text: str) -> NormalizedText:
+    """Repair extracted text and keep, for every character, its source offset.
+
+    Args:
+        text: decoded source text (``SourceText.text``), line ends as in the file.
+
+    Returns:
+        ``NormalizedText`` whose ``src_index[i]`` is the offset in ``text`` of
+        the character that produced normalized character ``i`` (for a
+        collapsed doubled run: the first copy). ``src_index`` is strictly
+        increasing, and ``text[src_index[i]]`` equals the normalized character
+        after width folding, or both are whitespace.
+    """
+    index: Index = list(range(len(text)))
+    for _name, step in STEPS:
+        text, index = step(text, index)
+    return NormalizedText(text=text, src_index=tuple(index))
