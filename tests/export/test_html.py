@@ -6,7 +6,9 @@ import ast
 import html
 import importlib.util
 import json
+import os
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -101,6 +103,21 @@ def test_html_write_is_deterministic(tmp_path):
     a = {p.relative_to(tmp_path / "a"): p.read_bytes() for p in write(fx.small_graph(), tmp_path / "a")}
     b = {p.relative_to(tmp_path / "b"): p.read_bytes() for p in write(fx.small_graph(), tmp_path / "b")}
     assert a == b
+
+
+def test_html_write_does_not_depend_on_hash_seed(tmp_path):
+    code = (
+        "import sys, importlib.util as u; from pathlib import Path; from kg.export.html import write;"
+        "s = u.spec_from_file_location('f', sys.argv[1]); m = u.module_from_spec(s); s.loader.exec_module(m);"
+        "write(m.small_graph(), Path(sys.argv[2]))"
+    )
+    fixtures = str(Path(__file__).with_name("html_fixtures.py"))
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run([sys.executable, "-c", code, fixtures, str(tmp_path / seed)], env=env, check=True)
+    one = {p.relative_to(tmp_path / "1"): p.read_bytes() for p in (tmp_path / "1").rglob("*") if p.is_file()}
+    two = {p.relative_to(tmp_path / "2"): p.read_bytes() for p in (tmp_path / "2").rglob("*") if p.is_file()}
+    assert one == two and len(one) == 6
 
 
 def test_html_pages_reference_nothing_remote(tmp_path):

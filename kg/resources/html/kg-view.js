@@ -42,7 +42,9 @@
   var nodes = new vis.DataSet(data.nodes.map(function (n) {
     var c = style.classes[n.cls] || { color: "#888", shape: "dot" };
     return {
-      id: n.id, label: n.label, title: n.label + "\n" + classLabel(n.cls),
+      // Long labels (a mis-cut sentence) are shortened on the canvas only; tooltip and panel keep them whole.
+      id: n.id, label: n.label.length > 24 ? n.label.slice(0, 23) + "\u2026" : n.label,
+      title: n.label + "\n" + classLabel(n.cls),
       shape: c.shape, size: n.size, borderWidth: n.focus ? 4 : 1,
       color: { background: c.color, border: n.focus ? "#000" : c.color,
                highlight: { background: c.color, border: "#000" } },
