@@ -70,7 +70,16 @@ def _inline_script(name: str) -> str:
     return f"<script>\n{text}\n</script>"
 
 
-def render_page(payload: dict, *, title: str, heading: str, nav: list[tuple[str, str]], note: str, inline: bool, asset_prefix: str = "") -> str:
+def render_page(
+    payload: dict,
+    *,
+    title: str,
+    heading: str,
+    nav: list[tuple[str, str]],
+    note: str,
+    inline: bool,
+    asset_prefix: str = "",
+) -> str:
     """Fill the page template for one graph page.
 
     Args:
@@ -124,34 +133,8 @@ def render_index(ix: GraphIndex) -> str:
             f"<td>{esc(aliases)}</td>{cells}</tr>"
         )
     body = "\n".join(rows) if rows else '<tr><td colspan="6">没有医院 No hospitals</td></tr>'
-    return f"""<!DOCTYPE html>
-<html lang="zh-CN">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'">
-<title>医院党建知识图谱 Hospital KG: hospitals</title>
-<style>
-{resource_text("kg-view.css")}
-</style>
-</head>
-<body>
-<header>
-<h1>医院党建知识图谱 Hospital knowledge graph</h1>
-<nav><a href="graph.html">总览图 Overview graph</a></nav>
-</header>
-<main class="kg-page">
-<p>{len(ix.nodes)} 个节点 nodes, {len(ix.edges)} 条关系 relations, {len(ix.docs)} 篇文档 documents.</p>
-<table class="kg-index">
-<thead><tr><th>医院 Hospital</th><th>别名 Aliases</th><th>领导 Leaders</th><th>荣誉 Honors</th><th>机制 Mechanisms</th><th>指标 Metrics</th></tr></thead>
-<tbody>
-{body}
-</tbody>
-</table>
-</main>
-</body>
-</html>
-"""
+    summary = f"{len(ix.nodes)} 个节点 nodes, {len(ix.edges)} 条关系 relations, {len(ix.docs)} 篇文档 documents."
+    return Template(resource_text("index.html")).substitute(css=resource_text("kg-view.css"), summary=summary, rows=body)
 
 
 def write(graph: KnowledgeGraph, out_dir: Path) -> list[Path]:
@@ -171,13 +154,15 @@ def write(graph: KnowledgeGraph, out_dir: Path) -> list[Path]:
 
     payload, note = overview_payload(ix, style)
     nav = [("index.html", "医院列表 Hospitals")]
-    written.append(
-        write_text(
-            out_dir / "graph.html",
-            render_page(payload, title="医院党建知识图谱 Hospital KG", heading="医院党建知识图谱 Hospital knowledge graph",
-                        nav=nav, note=note, inline=True),
-        )
+    page = render_page(
+        payload,
+        title="医院党建知识图谱 Hospital KG",
+        heading="医院党建知识图谱 Hospital knowledge graph",
+        nav=nav,
+        note=note,
+        inline=True,
     )
+    written.append(write_text(out_dir / "graph.html", page))
     written.append(write_text(out_dir / "index.html", render_index(ix)))
     for name in SCRIPTS:
         written.append(write_text(out_dir / ASSETS_DIR / name, resource_text(name)))
@@ -189,8 +174,15 @@ def write(graph: KnowledgeGraph, out_dir: Path) -> list[Path]:
         payload, note = hospital_payload(ix, row["key"], style)
         name = f"{row['slug']}.html"
         current.add(name)
-        page = render_page(payload, title=f"{row['label']} · 医院党建知识图谱", heading=row["label"], nav=nav,
-                           note=note, inline=False, asset_prefix="../")
+        page = render_page(
+            payload,
+            title=f"{row['label']} · 医院党建知识图谱",
+            heading=row["label"],
+            nav=nav,
+            note=note,
+            inline=False,
+            asset_prefix="../",
+        )
         written.append(write_text(hospitals_dir / name, page))
     if hospitals_dir.is_dir():
         for stale in sorted(hospitals_dir.iterdir()):
