@@ -145,7 +145,7 @@ def _guess(raw: bytes) -> tuple[str, str]:
     if best is not None:
         text = str(best)
         if _plausibly_chinese(text):
-            return text, best.encoding
+            return text, codecs.lookup(best.encoding).name
     raise ReadError(SkipReason.UNDECODABLE, "no codec gives Chinese text")
 
 
