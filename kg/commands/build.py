@@ -33,6 +33,10 @@ def run(args: argparse.Namespace) -> int:
     if unknown:
         print(f"kg build: error: unknown format {unknown[0]!r}; known: {', '.join(EXPORTERS)}", file=sys.stderr)
         return 1
+    missing = [p for p in args.inputs if not Path(p).exists()]
+    if missing:  # a mistyped path is a usage error, not a skipped input
+        print(f"kg build: error: {missing[0]}: no such file or folder", file=sys.stderr)
+        return 1
     out = Path(args.output)
     if out.exists() and not out.is_dir():
         print(f"kg build: error: {out}: output exists and is not a folder", file=sys.stderr)
@@ -71,6 +75,18 @@ def summary(report, out: Path) -> str:
     if graph.rejected:
         lines.append(f"rejected:  {len(graph.rejected)} relations (domain/range or unknown entity)")
     lines.append(f"output:    {out}/")
-    for path in report.outputs:
-        lines.append(f"  {path}")
+    lines.extend(f"  {entry}" for entry in _output_entries(report.outputs, out))
     return "\n".join(lines)
+
+
+def _output_entries(paths, out: Path) -> list[str]:
+    """Top-level files by name; files in sub-folders counted per folder (keeps it one screen)."""
+    files: list[str] = []
+    folders: Counter = Counter()
+    for path in paths:
+        rel = Path(path).relative_to(out) if Path(path).is_relative_to(out) else Path(path)
+        if len(rel.parts) > 1:
+            folders[rel.parts[0]] += 1
+        else:
+            files.append(str(rel))
+    return sorted(files) + [f"{name}/ ({count} files)" for name, count in sorted(folders.items())]
