@@ -12,9 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
+import re
+
 from kg.chinese import to_simplified
 from kg.records import Entity, EntityKey, Evidence, NormalizedText, Sentence, SourceText
 from kg.vocab import Predicate
+
+# PDF line breaks inside a sentence (with the indentation around them)
+RE_LINE_BREAK = re.compile(r"[ \t\u3000]*[\r\n]+[ \t\u3000]*")
 
 
 @dataclass(frozen=True)
@@ -66,9 +71,15 @@ class DocContext:
         return self.norm.text
 
     def evidence(self, sentence: Sentence) -> Evidence:
-        """Evidence record for a sentence, with offsets mapped to the source file."""
+        """Evidence record for a sentence, with offsets mapped to the source file.
+
+        The text is the source slice with line breaks removed, not the
+        normalized sentence: repairs such as pinyin removal or width folding
+        change characters, and users must find the quoted text in the file.
+        """
         start, end = self.norm.to_source(sentence.start, sentence.end)
-        return Evidence(self.source.doc_id, start, end, sentence.text)
+        text = RE_LINE_BREAK.sub("", self.source.text[start:end]).strip()
+        return Evidence(self.source.doc_id, start, end, text)
 
     def found(self, type_) -> list[Finding]:
         """Findings of an entity type produced by earlier extractors."""
