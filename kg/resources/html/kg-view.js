@@ -96,6 +96,8 @@
       // A hospital page opens with its hospital selected and the whole neighbourhood in view.
       showNode(data.focus);
       network.selectNodes([data.focus]);
+      // The panel just narrowed the canvas: resize it now, then fit, or the graph sits off-centre.
+      network.setSize("100%", "100%");
       network.fit();
     }
   }
@@ -114,13 +116,22 @@
     return b;
   }
 
-  function evidenceList(e) {
+  // seen: evidence already shown in this panel (one sentence often supports
+  // several relations); repeats show only their source line.
+  function evidenceList(e, seen) {
     var ul = el("ul", null, "kg-evidence");
     (e.ev || []).forEach(function (ev) {
       var li = el("li");
-      var q = el("blockquote", ev[3]);
-      q.appendChild(el("cite", docName(ev[0]) + " [" + ev[1] + "\u2013" + ev[2] + ")"));
-      li.appendChild(q);
+      var where = docName(ev[0]) + " [" + ev[1] + "\u2013" + ev[2] + ")";
+      var key = ev.slice(0, 3).join(":");
+      if (seen && seen[key]) {
+        li.appendChild(el("cite", "同上句 same sentence as above: " + where, "kg-repeat"));
+      } else {
+        var q = el("blockquote", ev[3]);
+        q.appendChild(el("cite", where));
+        li.appendChild(q);
+        if (seen) { seen[key] = true; }
+      }
       ul.appendChild(li);
     });
     return ul;
@@ -168,12 +179,13 @@
     var list = incident[id] || [];
     panel.appendChild(el("h3", "关系与证据 Relations and evidence (" + list.length + ")"));
     var ul = el("ul");
+    var seen = {};
     list.forEach(function (e) {
       var li = el("li", null, "kg-rel");
       var out = e.from === id;
       li.appendChild(el("span", (out ? "" : "\u2190 ") + relStyle(e.rel).title + (out ? " \u2192 " : " ")));
       li.appendChild(nodeButton(out ? e.to : e.from));
-      li.appendChild(evidenceList(e));
+      li.appendChild(evidenceList(e, seen));
       ul.appendChild(li);
     });
     panel.appendChild(ul);
@@ -189,7 +201,7 @@
     p.appendChild(nodeButton(e.to));
     panel.appendChild(p);
     panel.appendChild(el("h3", "证据 Evidence (" + (e.ev || []).length + ")"));
-    panel.appendChild(evidenceList(e));
+    panel.appendChild(evidenceList(e, null));
   }
 
   function select(id, animate) {
