@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import RDF, RDFS
+from rdflib.namespace import RDF, RDFS, SKOS
 
 from kg.export import rdf, turtle
 from kg.ids import document_iri, entity_iri
@@ -87,6 +87,8 @@ def _unassert_relation(g):
 BREACHES = {
     "missing label": (_drop(LEADER, RDFS.label), "rdfs:label"),
     "label not @zh": (_set(LEADER, RDFS.label, Literal("Zhang San", lang="en")), "rdfs:label"),
+    "alias is a reference": (_add(HOSPITAL, SKOS.altLabel, Literal("该院", lang="zh")), "skos:altLabel"),
+    "label is a reference": (_set(HOSPITAL, RDFS.label, Literal("本院", lang="zh")), "rdfs:label"),
     "two labels": (_add(LEADER, RDFS.label, Literal("张三丰", lang="zh")), "rdfs:label"),
     "hasLeader range": (_add(HOSPITAL, HKG["hasLeader"], METRIC), "hkg:Leader"),
     "hasLeader domain": (_add(LEADER, HKG["hasLeader"], LEADER), "hkg:Hospital"),

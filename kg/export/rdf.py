@@ -120,8 +120,8 @@ def decimal_literal(value: Decimal | float | int) -> Literal:
 
 
 def year_literal(year: int) -> Literal:
-    """An ``xsd:gYear`` literal (four digits at least)."""
-    return Literal(f"{year:04d}", datatype=XSD.gYear)
+    """An ``xsd:gYear`` literal (four digits at least, sign kept: ``-0044``)."""
+    return Literal(f"{'-' if year < 0 else ''}{abs(year):04d}", datatype=XSD.gYear)
 
 
 def document_triples(doc: DocumentInfo) -> Iterator[Triple]:
