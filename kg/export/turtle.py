@@ -111,6 +111,7 @@ class _Writer:
         self._prefixes = sorted(prefixes.items(), key=lambda kv: (-len(kv[1]), kv[0]))
 
     def iri(self, iri: URIRef) -> str:
+        """A prefixed name when the local part is safe, else ``<IRI>``."""
         for prefix, ns in self._prefixes:
             if iri.startswith(ns) and _RE_LOCAL.match(iri[len(ns):]):
                 return f"{prefix}:{iri[len(ns):]}"
@@ -119,6 +120,7 @@ class _Writer:
         return f"<{iri}>"
 
     def term(self, term: RdfNode) -> str:
+        """Any subject or object term (IRI, blank node, literal)."""
         if isinstance(term, URIRef):
             return self.iri(term)
         if isinstance(term, BNode):
@@ -130,6 +132,7 @@ class _Writer:
         raise TypeError(f"not an RDF term: {term!r}")
 
     def literal(self, lit: Literal) -> str:
+        """Bare numbers/booleans when the lexical form is a Turtle token, else a quoted string."""
         lex = str(lit)
         dt = lit.datatype
         if dt == XSD.integer and _RE_INTEGER.match(lex):
@@ -159,12 +162,14 @@ def _term_key(term: RdfNode) -> tuple:
 
 
 def _predicate_key(pred: URIRef) -> tuple:
+    """Fixed order for known predicates, then relations by IRI, provenance last."""
     if pred in _PREDICATE_RANK:
         return (0, _PREDICATE_RANK[pred], "")
     return (1 + _LATE_PREDICATES.get(pred, 0), 0, str(pred))
 
 
 def _subject_key(types: set[RdfNode], subject: RdfNode) -> tuple:
+    """Class group first (``_CLASS_ORDER``), then the term order."""
     ranks = [i for i, c in enumerate(_CLASS_ORDER) if c in types]
     return (min(ranks, default=len(_CLASS_ORDER)), _term_key(subject))
 
