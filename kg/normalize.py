@@ -67,6 +67,8 @@ RE_CONTINUATION_START = re.compile(r"^[”’）)》」』】，、,；;：:。�
 RE_SEPARATOR_SPACE = re.compile(rf"[{_IDEO}][{_IDEO}”》] +[{_IDEO}“《][{_IDEO}]")
 RE_DASH_EDGE = re.compile(r"^——|——$")
 RE_ASCII = re.compile(r"[\x21-\x7e]")
+RE_LATIN_END = re.compile(r"[A-Za-z]$")
+RE_LATIN_START = re.compile(r"[A-Za-z]")
 
 _FOLD_TABLE = {code: code - 0xFEE0 for code in range(0xFF10, 0xFF1A)}  # ０-９
 _FOLD_TABLE.update({code: code - 0xFEE0 for code in range(0xFF21, 0xFF3B)})  # Ａ-Ｚ
@@ -134,8 +136,12 @@ def strip_pinyin(text: str, index: Index) -> tuple[str, Index]:
 
 
 def _is_anchor(unit: str) -> bool:
-    """A doubled unit long enough to be PDF damage rather than real repetition."""
-    return len(unit) >= 3 and len(RE_IDEO.findall(unit)) >= 2
+    """A doubled unit long enough to be PDF damage rather than real repetition.
+
+    Three characters or more, two different ideographs among them: ``人人``,
+    ``谢谢``, ``学习学习`` and ``哈哈哈哈哈哈`` are real text.
+    """
+    return len(unit) >= 3 and len(set(RE_IDEO.findall(unit))) >= 2
 
 
 def _doubled_spans(text: str) -> list[tuple[int, int, int]]:
@@ -319,8 +325,8 @@ def join_lines(text: str, index: Index) -> tuple[str, Index]:
             keep = text.index("\n", gap_start, gap_end)
             if not (gap_end - gap_start == 1):
                 edits.append((gap_start, gap_end, keep))
-        elif lines[i][-1].isascii() and lines[i][-1].isalnum() and lines[i + 1][0].isascii() and lines[i + 1][0].isalnum():
-            edits.append((gap_start, gap_end, -2 - gap_start))
+        elif RE_LATIN_END.search(lines[i]) and RE_LATIN_START.match(lines[i + 1]):
+            edits.append((gap_start, gap_end, -2 - gap_start))  # two Latin words: keep them apart
         else:
             edits.append((gap_start, gap_end, -1))
     if ends[-1] < len(text):
