@@ -6,7 +6,8 @@ when its recorded hash matches ``graph.ttl``; otherwise the Turtle is parsed
 into an in-memory pyoxigraph store (pyoxigraph rather than rdflib: see
 ``bench/query_results.md``, it parses and answers an order of magnitude
 faster). Any single RDF file (``.ttl``, ``.nt``, ``.nq``, ``.trig``,
-``.jsonld``) can be queried too.
+``.jsonld``) can be queried too; for N-Quads and TriG the default graph is
+the merge of all named graphs.
 
 Named queries are ``.rq`` files in ``kg/resources/queries/`` with a header of
 ``# key: value`` comment lines (title, description, param).
@@ -55,7 +56,6 @@ class Graph:
 
     store: ox.Store
     source: str  # e.g. "exports/store" or "exports/graph.ttl"
-    union_default_graph: bool = False  # for quad files: query all named graphs as one
 
 
 @dataclass(frozen=True)
@@ -123,7 +123,12 @@ def open_graph(path: str | Path | None = None, use_store: bool = True) -> Graph:
         st.bulk_load(path=str(rdf_file), format=fmt)
     except SyntaxError as exc:
         raise QueryError(f"{rdf_file}: cannot parse: {exc}") from None
-    return Graph(st, str(rdf_file), union_default_graph=fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG))
+    if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
+        # The default graph is the RDF merge of the document graphs (a set, as
+        # graph.ttl is); pyoxigraph's union-default-graph option would repeat a
+        # triple once per document. GRAPH ?g { ... } still sees each document.
+        st.extend([ox.Quad(q.subject, q.predicate, q.object) for q in st.quads_for_pattern(None, None, None)])
+    return Graph(st, str(rdf_file))
 
 
 def add_bindings(text: str, bindings: dict[str, str]) -> str:
@@ -166,7 +171,7 @@ def run(graph: Graph, text: str, origin: str = "query"):
             evaluation error.
     """
     try:
-        return graph.store.query(text, use_default_graph_as_union=graph.union_default_graph)
+        return graph.store.query(text)
     except SyntaxError as exc:
         m = RE_SYNTAX_ERROR.match(str(exc))
         if m:
