@@ -68,6 +68,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     try:
         return int(args.func(args) or 0)
+    except BrokenPipeError:  # output piped into head & co: not an error of ours
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print("kg: interrupted", file=sys.stderr)
         return 130

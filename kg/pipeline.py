@@ -12,7 +12,9 @@ from typing import Callable, Iterable, Sequence
 
 from kg.export import DEFAULT_FORMATS, EXPORTERS, get_exporter
 from kg.graph import KnowledgeGraph
-from kg.records import DocumentFacts, Skipped, SourceText
+from kg.cache import FactsCache
+from kg.parallel import Ready, map_dask, map_local
+from kg.records import DocumentFacts, Skipped, SkipReason, SourceText
 
 
 @dataclass
@@ -33,23 +35,80 @@ def extract_source(source: SourceText) -> DocumentFacts:
     return extract_document(source, normalize(source.text))
 
 
+def _extract_safely(source: SourceText) -> DocumentFacts | Skipped:
+    """The unit of work sent to workers: one bad document becomes a Skipped, never a crash."""
+    try:
+        return extract_source(source)
+    except Exception as exc:  # noqa: BLE001 - reported per file, the build goes on
+        return Skipped(source.path, SkipReason.BROKEN, f"extraction failed: {type(exc).__name__}: {exc}")
+
+
+def warm_up() -> None:
+    """Load lexicons and compile rules once, before workers fork, so each one shares them."""
+    from kg.records import SourceText as _Source
+
+    extract_source(_Source("warm-up", "warm-up", "医院。", "utf-8", "0" * 64))
+
+
 def read_and_extract(
     inputs: Sequence[str | Path],
     on_skip: Callable[[Skipped], None] | None = None,
+    *,
+    jobs: int = 1,
+    scheduler: str | None = None,
+    cache: FactsCache | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> tuple[list[DocumentFacts], list[Skipped]]:
-    """Ingest every input and extract each readable document, in sorted path order."""
+    """Ingest every input and extract each readable document, in sorted path order.
+
+    Args:
+        inputs: files and folders.
+        on_skip: called once per skipped input.
+        jobs: worker processes for extraction (1: in this process).
+        scheduler: a Dask scheduler address; extraction then runs on that cluster.
+        cache: per-document extraction cache (None: extract everything).
+        progress: called with the byte size of each document when it is done.
+
+    Returns:
+        Facts of the readable documents and the skipped inputs, both in path order.
+    """
     from kg.ingest import iter_sources
 
+    sizes: dict[str, int] = {}
+
+    def work_items():
+        for item in iter_sources(inputs):
+            if isinstance(item, SourceText):
+                sizes[item.path] = len(item.text)
+                cached = cache.get(item) if cache else None
+                yield Ready((item, cached, True)) if cached else item
+            else:
+                yield Ready((None, item, True))
+
+    if scheduler:
+        results = map_dask(_extract_keyed, work_items(), scheduler)
+    else:
+        if jobs > 1:
+            warm_up()
+        results = map_local(_extract_keyed, work_items(), jobs)
     facts: list[DocumentFacts] = []
     skipped: list[Skipped] = []
-    for item in iter_sources(inputs):
-        if isinstance(item, Skipped):
-            skipped.append(item)
+    for source, result, from_cache in results:
+        if isinstance(result, Skipped):
+            skipped.append(result)
             if on_skip:
-                on_skip(item)
+                on_skip(result)
             continue
-        facts.append(extract_source(item))
+        if cache and not from_cache:
+            cache.put(source, result)
+        facts.append(result)
+        if progress:
+            progress(sizes.pop(result.doc.path, 0))
     return facts, skipped
+
+
+def _extract_keyed(source: SourceText) -> tuple[SourceText, DocumentFacts | Skipped, bool]:
+    return source, _extract_safely(source), False
 
 
 def build(
@@ -58,6 +117,11 @@ def build(
     formats: Iterable[str] = DEFAULT_FORMATS,
     on_skip: Callable[[Skipped], None] | None = None,
     strict: bool = False,
+    *,
+    jobs: int = 1,
+    scheduler: str | None = None,
+    cache: FactsCache | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> BuildReport:
     """Build the knowledge graph of ``inputs`` and write it in ``formats`` under ``out_dir``.
 
@@ -67,6 +131,7 @@ def build(
         formats: exporter names from ``kg.export.EXPORTERS``.
         on_skip: called once per skipped input, as soon as it is known.
         strict: write nothing when any input was skipped.
+        jobs, scheduler, cache, progress: see ``read_and_extract``.
 
     Returns:
         A ``BuildReport``.
@@ -77,7 +142,9 @@ def build(
     unknown = [f for f in formats if f not in EXPORTERS]
     if unknown:
         raise ValueError(f"unknown format(s): {', '.join(unknown)}; known: {', '.join(EXPORTERS)}")
-    facts, skipped = read_and_extract(inputs, on_skip)
+    facts, skipped = read_and_extract(
+        inputs, on_skip, jobs=jobs, scheduler=scheduler, cache=cache, progress=progress
+    )
     graph = resolve(facts)
     if not facts or (strict and skipped):
         # nothing to write, or the user asked for all-or-nothing: keep previous outputs intact

@@ -22,6 +22,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--strict", action="store_true", help="fail (exit 1, nothing written) if any input is skipped")
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    p.add_argument(
+        "-j", "--jobs", type=int, default=0, metavar="N",
+        help="worker processes for extraction (default: the machine's cores)",
+    )
+    p.add_argument("--scheduler", metavar="ADDRESS", help="run extraction on a Dask cluster, e.g. tcp://HOST:8786")
+    p.add_argument("--cache-dir", metavar="DIR", help="per-document extraction cache (default: ~/.cache/hospital-kg)")
+    p.add_argument("--no-cache", action="store_true", help="extract every document again")
     p.set_defaults(func=run)
 
 
@@ -45,12 +52,27 @@ def run(args: argparse.Namespace) -> int:
     def report_skip(item) -> None:
         print(f"kg build: {item.message()}", file=sys.stderr)
 
+    from kg.cache import FactsCache
+    from kg.parallel import default_jobs
+
+    if args.jobs < 0:
+        print("kg build: error: --jobs must be 0 (all cores) or more", file=sys.stderr)
+        return 1
+    cache = None if args.no_cache else FactsCache(args.cache_dir)
+    bar = _progress_bar(args.quiet)
     try:
-        report = build(args.inputs, out, formats, on_skip=report_skip, strict=args.strict)
+        report = build(
+            args.inputs, out, formats, on_skip=report_skip, strict=args.strict,
+            jobs=args.jobs or default_jobs(), scheduler=args.scheduler, cache=cache,
+            progress=bar.update if bar else None,
+        )
     except OSError as exc:
         name = exc.filename or out
         print(f"kg build: error: {name}: {exc.strerror or exc}", file=sys.stderr)
         return 1
+    finally:
+        if bar:
+            bar.close()
     if report.documents == 0:
         print("kg build: error: no readable input documents; nothing written", file=sys.stderr)
         return 1
@@ -60,6 +82,15 @@ def run(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(summary(report, out))
     return 2 if report.skipped else 0
+
+
+def _progress_bar(quiet: bool):
+    """A tqdm bar on stderr when it is a terminal (documents' bytes, speed, count); None otherwise."""
+    if quiet or not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+
+    return tqdm(unit="B", unit_scale=True, unit_divisor=1024, desc="extract", file=sys.stderr, delay=2.0)
 
 
 def summary(report, out: Path) -> str:
