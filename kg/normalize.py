@@ -187,7 +187,7 @@ def collapse_doubled(text: str, index: Index) -> tuple[str, Index]:
     line_edits = [
         (m.start() + len(m.group(1)), m.end(), -1)
         for m in RE_DUP_LINE.finditer(text)
-        if len(RE_IDEO.findall(m.group(1))) >= 2
+        if len(set(RE_IDEO.findall(m.group(1)))) >= 2
     ]
     return _apply(text, index, line_edits)
 
