@@ -1,11 +1,124 @@
-"""Placeholder metrics extractor (finds nothing yet)."""
+"""Metrics extractor: figures about the hospital (reportsMetric) and their practices (measuredBy).
+
+For each sentence, ``metric_scan.scan`` finds the figures (number + unit,
+approximation, "from A to B", year, name); each figure becomes a Metric
+entity keyed ``(hospital, name, value, unit, year)`` and linked from the
+hospital in scope at its position. ``metric_credit.CreditIndex`` links it from
+the mechanism the text credits with it. Metrics run last, so the mechanisms
+found by the earlier extractor are available in ``ctx.found``.
+
+A figure repeated later in the document (``29个党支部`` … ``依托建在科室的29个
+党支部``) is the same metric: it reuses the first one's key, so it adds
+evidence instead of a second node.
+"""
 
 from __future__ import annotations
 
 from typing import Iterable
 
-from kg.extract.context import DocContext, Finding
+from kg.chinese import to_simplified
+from kg.extract.context import DocContext, Finding, Link
+from kg.extract.metric_credit import CreditIndex
+from kg.extract.metric_rules import rules
+from kg.extract.metric_scan import QUOTE_CHARS, Candidate, scan
+from kg.extract.numbers import CN_NUMERAL_CHARS, format_decimal
+from kg.records import Entity, EntityKey, Sentence
+from kg.vocab import EntityType, Predicate
+
+#: name endings the extractor adds; a repeated figure is matched on what precedes them.
+NAME_SUFFIXES = ("数量", "排名", "人次")
+#: characters of the thing's name compared when deciding that two figures are one.
+SAME_THING_CHARS = 2
+_NUMBER_CHARS = frozenset("0123456789" + CN_NUMERAL_CHARS)
 
 
 def extract(ctx: DocContext) -> Iterable[Finding]:
-    return []
+    """Find the metrics of a document.
+
+    Args:
+        ctx: the document, with hospital scope and earlier findings.
+
+    Returns:
+        One Finding per figure occurrence, linked ``reportsMetric`` from the
+        hospital in scope and ``measuredBy`` from a credited mechanism.
+    """
+    if ctx.scope is None:
+        return []
+    r = rules()
+    credit = CreditIndex(ctx, r)
+    known: dict[tuple[str, str, str], list[Entity]] = {}
+    findings: list[Finding] = []
+    for index, sent in enumerate(ctx.sentences):
+        text = ctx.match_text[sent.start:sent.end]
+        if _NUMBER_CHARS.isdisjoint(text):
+            continue
+        for cand in scan(text, r):
+            hospital = ctx.scope.hospital_at(sent.start + cand.start)
+            if hospital is None:
+                continue
+            entity = _entity(ctx, sent, cand, hospital, known)
+            links = [Link(Predicate.REPORTS_METRIC, hospital, entity.key)]
+            mechanism = credit.credit(index, cand.start, cand.end) if credit else None
+            if mechanism is not None:
+                links.append(Link(Predicate.MEASURED_BY, mechanism, entity.key))
+            findings.append(Finding(entity, sent, tuple(links)))
+    return findings
+
+
+def _entity(
+    ctx: DocContext,
+    sent: Sentence,
+    cand: Candidate,
+    hospital: EntityKey,
+    known: dict[tuple[str, str, str], list[Entity]],
+) -> Entity:
+    """The Metric entity of a figure; a repeat of an earlier figure of the document reuses it."""
+    value = format_decimal(cand.value)
+    group = known.setdefault((hospital.parts[0], value, cand.unit), [])
+    thing = _thing(cand.name)
+    for earlier in group:
+        if _thing(earlier.key.parts[1]) == thing:
+            return earlier
+    name = to_simplified(cand.name)
+    year = str(cand.year) if cand.year else ""
+    key = EntityKey(EntityType.METRIC, (hospital.parts[0], name, value, cand.unit, year))
+    entity = Entity(
+        key,
+        _label(ctx, sent, cand.name),
+        year=cand.year,
+        value=cand.value,
+        unit=cand.unit,
+        from_value=cand.from_value,
+        approximate=cand.approximate,
+        rule_id=cand.rule_id,
+    )
+    group.append(entity)
+    return entity
+
+
+def _thing(name: str) -> str:
+    """The last characters of a name before an added suffix (党支部数量 -> 支部)."""
+    for suffix in NAME_SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            name = name[: -len(suffix)]
+            break
+    return name[-SAME_THING_CHARS:]
+
+
+def _label(ctx: DocContext, sent: Sentence, name: str) -> str:
+    """The name in the document's own characters where it is a contiguous span of the sentence.
+
+    Names are built on the Simplified view; a Traditional article keeps its
+    characters when the name (minus an added suffix) occurs as such in it.
+    """
+    core, suffix = name, ""
+    for s in NAME_SUFFIXES:
+        if name.endswith(s) and len(name) > len(s):
+            core, suffix = name[: -len(s)], s
+            break
+    match = ctx.match_text[sent.start:sent.end]
+    pos = match.find(core)
+    if pos < 0 or not core:
+        return name
+    original = ctx.text[sent.start + pos:sent.start + pos + len(core)]
+    return "".join(ch for ch in original if ch not in QUOTE_CHARS) + suffix

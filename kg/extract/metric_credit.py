@@ -1,0 +1,210 @@
+"""Which mechanism a figure is credited to (measuredBy), from the mechanisms already found.
+
+The text credits a practice with a figure when the practice opens the
+figure's clause or sentence (``通过“三榜”赛马机制，满意度提升至93.75%``;
+``“清廉榜”梳理出38项…，药占比直降9.63个百分点``), when the figure counts the
+practice itself (``组织300余期“人医家乡情”活动``), when the sentence before
+is about the practice and ends or starts with it (``以“党建+学科”为例。`` then
+the figures), or when the figure is the attendance of a meeting held on it
+(``召开“三严三实”专题教育动员大会。… 300余人参加``). Anything looser
+(a practice mentioned mid-clause, ``对标“五强”标准，将24个党支部扩增为29个``)
+is not credited: precision first.
+
+Mentions are found in a quote-free view of each sentence, by the
+mechanism's label, aliases, its core without a generic head (三严三实专题教育
+-> 三严三实), or a quoted span that is part of exactly one mechanism's label
+(“清廉榜” in 清廉医院清廉榜). Short forms (under 4 characters) only count
+when quoted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from kg.chinese import to_simplified
+from kg.extract.context import DocContext
+from kg.extract.metric_rules import MetricRules, rules
+from kg.extract.metric_scan import CLAUSE_BOUNDARIES, QUOTE_CHARS, QUOTE_PAIRS
+from kg.records import EntityKey
+from kg.vocab import EntityType
+
+#: forms shorter than this must be quoted in the text to count as a mention.
+MIN_UNQUOTED = 4
+#: clause boundaries for crediting; a dash opens a new clause (…抵达——这种“X”机制，推动…).
+CREDIT_BOUNDARIES = CLAUSE_BOUNDARIES + "—"
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A mechanism named in a sentence, ``[start, end)`` in the sentence text."""
+
+    start: int
+    end: int
+    key: EntityKey
+
+
+class CreditIndex:
+    """Finds mechanism mentions per sentence and decides what a figure is credited to."""
+
+    def __init__(self, ctx: DocContext, r: MetricRules | None = None) -> None:
+        self._ctx = ctx
+        self._r = r or rules()
+        self._forms: dict[str, EntityKey] = {}
+        self._labels: list[tuple[str, EntityKey]] = []
+        seen: set[EntityKey] = set()
+        for finding in ctx.found(EntityType.MECHANISM):
+            key = finding.entity.key
+            if key in seen:
+                continue
+            seen.add(key)
+            names = [finding.entity.label, *finding.entity.aliases]
+            for name in names:
+                form = _plain(name)
+                if len(form) >= 2:
+                    self._forms.setdefault(form, key)
+                    core = _core(form, self._r.mechanism_suffixes)
+                    if core != form and len(core) >= 2:
+                        self._forms.setdefault(core, key)
+            self._labels.append((_plain(finding.entity.label), key))
+        self._cache: dict[int, list[Mention]] = {}
+
+    def __bool__(self) -> bool:
+        return bool(self._forms)
+
+    def mentions(self, index: int) -> list[Mention]:
+        """Mechanism mentions of sentence ``index`` (cached), in text order."""
+        if index not in self._cache:
+            sent = self._ctx.sentences[index]
+            self._cache[index] = self._find(self._ctx.match_text[sent.start:sent.end])
+        return self._cache[index]
+
+    def credit(self, index: int, start: int, end: int) -> EntityKey | None:
+        """The mechanism a figure at ``[start, end)`` of sentence ``index`` is credited to.
+
+        Args:
+            index: sentence index in ``ctx.sentences``.
+            start: figure start, offset into the sentence.
+            end: figure end, offset into the sentence.
+
+        Returns:
+            The mechanism's key, or None when the text credits no practice.
+        """
+        if not self._forms:
+            return None
+        text = self._sentence_text(index)
+        here = self.mentions(index)
+        before = [m for m in here if m.end <= start]
+        for m in reversed(before):
+            if self._opens_clause(text, m):
+                return m.key
+        for m in here:
+            # the figure counts the practice itself: 300余期“人医家乡情”活动
+            if end <= m.start <= end + 1:
+                return m.key
+        if before:
+            return None
+        prev = self._previous(index)
+        if prev is None:
+            return None
+        ptext = self._sentence_text(prev)
+        pmentions = self.mentions(prev)
+        if pmentions:
+            first, last = pmentions[0], pmentions[-1]
+            if _clause_start(ptext, first.start) == 0 and self._opens_clause(ptext, first):
+                return first.key
+            if self._r.credit_prev_tail.match(_plain(ptext[last.end:])):
+                return last.key
+            clause_end = _clause_end(text, end)
+            if any(v in text[end:clause_end] for v in self._r.credit.get("attend", ())) and any(
+                v in ptext[: first.start] for v in self._r.credit.get("meeting", ())
+            ):
+                return first.key
+        return None
+
+    def _opens_clause(self, text: str, m: Mention) -> bool:
+        """True when only a subject, a cue verb and a determiner stand between the clause start and ``m``."""
+        prefix = _plain(text[_clause_start(text, m.start):m.start])
+        return bool(self._r.credit_prefix.match(prefix))
+
+    def _sentence_text(self, index: int) -> str:
+        sent = self._ctx.sentences[index]
+        return self._ctx.match_text[sent.start:sent.end]
+
+    def _previous(self, index: int) -> int | None:
+        """The sentence before ``index`` when it is in the same paragraph."""
+        if index == 0:
+            return None
+        prev, cur = self._ctx.sentences[index - 1], self._ctx.sentences[index]
+        return None if "\n" in self._ctx.text[prev.end:cur.start] else index - 1
+
+    def _find(self, text: str) -> list[Mention]:
+        """Mentions in one sentence: known forms in the quote-free view, then quoted parts of labels."""
+        kept = [i for i, ch in enumerate(text) if ch not in QUOTE_CHARS and not ch.isspace()]
+        plain = "".join(text[i] for i in kept)
+        quoted = _quoted_spans(text)
+        quoted_inner = {(a, b) for a, b in quoted}
+        found: dict[int, Mention] = {}
+        for form, key in self._forms.items():
+            pos = plain.find(form)
+            while pos >= 0:
+                start, end = kept[pos], kept[pos + len(form) - 1] + 1
+                if len(form) >= MIN_UNQUOTED or (start, end) in quoted_inner:
+                    if start not in found or found[start].end < end:
+                        found[start] = Mention(start, end, key)
+                pos = plain.find(form, pos + 1)
+        for a, b in quoted:
+            inner = _plain(text[a:b])
+            if len(inner) < 2 or a in found:
+                continue
+            owners = {key for label, key in self._labels if inner in label}
+            if len(owners) == 1:
+                found[a] = Mention(a, b, owners.pop())
+        out: list[Mention] = []
+        for m in sorted(found.values(), key=lambda m: (m.start, -m.end)):
+            if out and m.start < out[-1].end:
+                continue  # nested in a longer mention
+            out.append(m)
+        return out
+
+
+@lru_cache(maxsize=4096)
+def _plain(text: str) -> str:
+    """Simplified text without quote marks and whitespace (how names are compared)."""
+    return to_simplified("".join(ch for ch in text if ch not in QUOTE_CHARS and not ch.isspace()))
+
+
+def _core(form: str, suffixes: tuple[str, ...]) -> str:
+    """A mechanism name without its generic head (三严三实专题教育 -> 三严三实)."""
+    for suffix in suffixes:
+        if form.endswith(suffix) and len(form) > len(suffix):
+            return form[: -len(suffix)].rstrip("的")
+    return form
+
+
+def _quoted_spans(text: str) -> list[tuple[int, int]]:
+    """Inner spans of the quoted names of a sentence."""
+    out = []
+    i = 0
+    while i < len(text):
+        close = QUOTE_PAIRS.get(text[i])
+        j = text.find(close, i + 1, i + 42) if close else -1
+        if j > 0:
+            out.append((i + 1, j))
+            i = j
+        i += 1
+    return out
+
+
+def _clause_start(text: str, pos: int) -> int:
+    i = pos
+    while i > 0 and text[i - 1] not in CREDIT_BOUNDARIES:
+        i -= 1
+    return i
+
+
+def _clause_end(text: str, pos: int) -> int:
+    i = pos
+    while i < len(text) and text[i] not in CREDIT_BOUNDARIES:
+        i += 1
+    return i

@@ -1,0 +1,211 @@
+"""The metric extractor's rules, loaded once from ``kg/resources`` (no matching here).
+
+Regexes live in ``patterns/metrics.jsonl``; their ``{NAME}`` placeholders are
+filled with alternations of the ``metric_*`` lexicons (units, approximation
+markers, change verbs, rank scopes, credit cues) or with ``fragment`` rows
+(``{NUM}``). ``rules()`` returns one immutable ``MetricRules`` with every
+regex compiled and every lexicon turned into the set or map the extractor
+looks things up in.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Mapping
+
+from kg.lexicon import LexiconError, alternation, load_jsonl, load_list, load_tsv
+
+PATTERN_FILE = "metrics"
+#: keys a row of patterns/metrics.jsonl may have.
+PATTERN_KEYS = ("id", "kind", "name", "regex", "example", "expect", "note")
+#: the kinds of rows the extractor uses (exactly one row each, except "from").
+KINDS = (
+    "fragment", "quantity", "rank", "from", "year", "year_base",
+    "numeric_name", "glued", "credit_prefix", "credit_prev_tail",
+)
+RE_PLACEHOLDER = re.compile(r"\{([A-Z_]+)\}")
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A unit as written, its canonical form and kind (see metric_units.tsv)."""
+
+    surface: str
+    canonical: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class MetricRules:
+    """Every compiled rule and lexicon the metric extractor needs."""
+
+    quantity: re.Pattern[str]
+    rank: re.Pattern[str]
+    from_: tuple[re.Pattern[str], ...]
+    year: re.Pattern[str]
+    year_base: re.Pattern[str]
+    numeric_name: re.Pattern[str]
+    glued: re.Pattern[str]
+    credit_prefix: re.Pattern[str]
+    credit_prev_tail: re.Pattern[str]
+    units: Mapping[str, Unit]
+    approx_before: frozenset[str]
+    approx_after: frozenset[str]
+    unit_blockers: tuple[str, ...]
+    duration_before: tuple[str, ...]
+    duration_after: tuple[str, ...]
+    noise_cues: tuple[str, ...]
+    foreign_after: tuple[str, ...]
+    foreign_clause: tuple[str, ...]
+    foreign_clause_start: tuple[str, ...]
+    frame_start: tuple[str, ...]
+    frame_end: tuple[str, ...]
+    enumeration_nouns: tuple[str, ...]
+    count_nouns: tuple[str, ...]
+    name_head: tuple[str, ...]
+    name_tail: tuple[str, ...]
+    name_cut: tuple[str, ...]
+    noun_stops: tuple[str, ...]
+    rank_words: tuple[str, ...]
+    credit: Mapping[str, tuple[str, ...]]
+    mechanism_suffixes: tuple[str, ...]
+
+
+def _column(rows, where: str, value: str, column: str) -> tuple[str, ...]:
+    """Cells of ``column`` in the rows whose ``where`` cell equals ``value``, longest first."""
+    return tuple(sorted((r[column] for r in rows if r[where] == value), key=lambda s: (-len(s), s)))
+
+
+def _longest_first(entries) -> tuple[str, ...]:
+    return tuple(sorted(entries, key=lambda s: (-len(s), s)))
+
+
+@lru_cache(maxsize=1)
+def rules() -> MetricRules:
+    """Load, fill and compile the metric rules (cached).
+
+    Returns:
+        The ``MetricRules``.
+
+    Raises:
+        LexiconError: a lexicon or pattern row is malformed, a placeholder is
+            unknown, or a rule kind is missing.
+    """
+    unit_rows = load_tsv("metric_units", required=("unit", "canonical", "kind"), key="unit")
+    units = {r["unit"]: Unit(r["unit"], r["canonical"], r["kind"]) for r in unit_rows}
+    approx = load_tsv("metric_approx", required=("marker", "position"), key="marker")
+    duration = load_tsv("metric_duration_cues", required=("cue", "position"), key="cue")
+    foreign = load_tsv("metric_foreign_cues", required=("cue", "where"), key="cue")
+    strip = load_tsv("metric_name_strip", required=("word", "side"))
+    credit = _credit()
+    fills = _fills()
+    rows = pattern_rows()
+    compiled: dict[str, list[re.Pattern[str]]] = {}
+    for row in rows:
+        if row["kind"] != "fragment":
+            compiled.setdefault(str(row["kind"]), []).append(re.compile(fill(str(row["regex"]), fills, str(row["id"]))))
+    missing = [k for k in KINDS if k != "fragment" and k not in compiled]
+    if missing:
+        raise LexiconError(f"{PATTERN_FILE}.jsonl: no rule of kind {', '.join(missing)}")
+    one = {k: v[0] for k, v in compiled.items()}
+    return MetricRules(
+        quantity=one["quantity"], rank=one["rank"], from_=tuple(compiled["from"]), year=one["year"],
+        year_base=one["year_base"], numeric_name=one["numeric_name"], glued=one["glued"],
+        credit_prefix=one["credit_prefix"], credit_prev_tail=one["credit_prev_tail"],
+        units=units,
+        approx_before=frozenset(_column(approx, "position", "before", "marker")),
+        approx_after=frozenset(_column(approx, "position", "after", "marker")),
+        unit_blockers=_longest_first(load_list("metric_unit_blockers")),
+        duration_before=_column(duration, "position", "before", "cue"),
+        duration_after=_column(duration, "position", "after", "cue"),
+        noise_cues=_longest_first(load_list("metric_noise_cues")),
+        foreign_after=_column(foreign, "where", "after", "cue"),
+        foreign_clause=_column(foreign, "where", "clause", "cue"),
+        foreign_clause_start=_column(foreign, "where", "clause_start", "cue"),
+        frame_start=_column(foreign, "where", "frame_start", "cue"),
+        frame_end=_column(foreign, "where", "frame_end", "cue"),
+        enumeration_nouns=_longest_first(load_list("metric_enumeration_nouns")),
+        count_nouns=_longest_first(load_list("metric_count_nouns")),
+        name_head=_column(strip, "side", "head", "word"),
+        name_tail=_column(strip, "side", "tail", "word"),
+        name_cut=_column(strip, "side", "cut", "word"),
+        noun_stops=_longest_first(load_list("metric_noun_stops")),
+        rank_words=tuple(w for w in load_list("metric_rank_scopes") if not w.startswith(("全", "省", "市", "国"))),
+        credit=credit,
+        mechanism_suffixes=_longest_first(load_list("metric_mechanism_suffixes")),
+    )
+
+
+def fill(template: str, fills: Mapping[str, str], rule_id: str = "") -> str:
+    """Replace the ``{NAME}`` placeholders of a regex template.
+
+    Args:
+        template: regex text; ``{NAME}`` is upper-case letters and underscores
+            (so ``{0,12}`` quantifiers are left alone).
+        fills: placeholder name -> regex text.
+        rule_id: for the error message.
+
+    Returns:
+        The filled regex text.
+
+    Raises:
+        LexiconError: a placeholder has no fill.
+    """
+
+    def sub(m: re.Match[str]) -> str:
+        if m.group(1) not in fills:
+            raise LexiconError(f"{PATTERN_FILE}.jsonl: {rule_id}: unknown placeholder {{{m.group(1)}}}")
+        return fills[m.group(1)]
+
+    return RE_PLACEHOLDER.sub(sub, template)
+
+
+def pattern_rows() -> tuple[Mapping[str, object], ...]:
+    """The raw rows of patterns/metrics.jsonl (for the example/expect test)."""
+    return load_jsonl(PATTERN_FILE, required=("id", "kind", "regex"), allowed=PATTERN_KEYS)
+
+
+def compiled_row(row: Mapping[str, object]) -> re.Pattern[str]:
+    """Compile one pattern row with the same fills ``rules()`` uses (for tests).
+
+    Args:
+        row: a row of ``pattern_rows()``.
+
+    Returns:
+        The compiled regex.
+    """
+    return re.compile(fill(str(row["regex"]), _fills(), str(row["id"])))
+
+
+def _credit() -> dict[str, tuple[str, ...]]:
+    """metric_credit_cues.tsv as role -> cues (longest first)."""
+    rows = load_tsv("metric_credit_cues", required=("cue", "role"))
+    return {role: _column(rows, "role", role, "cue") for role in sorted({r["role"] for r in rows})}
+
+
+@lru_cache(maxsize=1)
+def _fills() -> dict[str, str]:
+    """Placeholder name -> regex text: lexicon alternations plus the fragment rows."""
+    units = load_tsv("metric_units", required=("unit", "canonical", "kind"), key="unit")
+    approx = load_tsv("metric_approx", required=("marker", "position"), key="marker")
+    credit = _credit()
+    fills: dict[str, str] = {
+        "UNIT": alternation(r["unit"] for r in units),
+        "APPROX_PRE": alternation(_column(approx, "position", "before", "marker")),
+        # 余/多 are matched inside the number (20余个, 30余万), the rest after the unit
+        "APPROX_POST": alternation(m for m in _column(approx, "position", "after", "marker") if m not in "余多"),
+        "CHANGE": alternation(load_list("metric_change_verbs")),
+        "RANK_SCOPE": alternation(load_list("metric_rank_scopes")),
+        "CREDIT_SUBJECT": alternation(credit.get("subject", ())),
+        "CREDIT_VERB": alternation(credit.get("verb", ())),
+        "CREDIT_DETERMINER": alternation(credit.get("determiner", ())),
+        "CREDIT_PREV_TAIL": alternation(credit.get("prev_tail", ())),
+    }
+    for row in pattern_rows():
+        if row["kind"] not in KINDS:
+            raise LexiconError(f"{PATTERN_FILE}.jsonl: {row['id']}: unknown kind {row['kind']!r}")
+        if row["kind"] == "fragment":
+            fills[str(row["name"])] = "(?:" + fill(str(row["regex"]), fills, str(row["id"])) + ")"
+    return fills

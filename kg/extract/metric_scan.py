@@ -1,0 +1,287 @@
+"""Find the figures of one sentence: number, unit, approximation, "from A", year, name.
+
+``scan(sentence)`` works on one sentence's Simplified text and returns
+``Candidate`` records with offsets into that sentence, so the caller can slice
+labels from the document's own characters. A figure is kept only when it
+states a quantity about the hospital (GUIDELINES.md "Metric"): years, dates,
+list ordinals, numbers inside quoted names, page furniture, enumerations of a
+plan's parts and counts of outside bodies are dropped here, each by a rule
+read from ``kg/resources`` (see ``kg.extract.metric_rules``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+from kg.extract.metric_rules import MetricRules, rules
+from kg.extract.numbers import NumberError, parse_number
+
+#: clause boundaries for names (a list item separated by 、 is its own phrase).
+NAME_BOUNDARIES = "，,。；;：:！？!?、—\n"
+#: clause boundaries for context checks (a 、 list stays one clause).
+CLAUSE_BOUNDARIES = "，,。；;：:！？!?—\n"
+#: characters that end a counted noun after the unit.
+NOUN_STOPS = set(NAME_BOUNDARIES) | set("的和与及并、（）()《》 ")
+#: quote pairs whose content is a name, not running text.
+QUOTE_PAIRS = {"“": "”", "「": "」", "『": "』", "《": "》", "‘": "’"}
+QUOTE_CHARS = "“”「」『』《》‘’\"'"
+#: counts whose name is "<thing>数量"; other kinds are named by the phrase before the number.
+COUNT_KINDS = ("count",)
+#: units named after the thing they count (门诊诊疗人次), not "<thing>数量".
+SELF_NAMED_UNITS = ("人次", "剂次", "台次", "例次")
+MAX_NOUN = 10
+MAX_NAME = 24
+#: a percent name this short (提升, 较提升) borrows the previous figure's name.
+SHORT_NAME = 4
+#: longest quoted span still treated as a name.
+MAX_QUOTED = 40
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One figure in a sentence (offsets into the sentence text)."""
+
+    start: int  # first character of the figure (approximation marker or number)
+    end: int  # end of the unit (and trailing marker)
+    value: Decimal
+    unit: str  # canonical unit
+    kind: str  # unit kind from metric_units.tsv, or "rank"
+    approximate: bool
+    from_value: Decimal | None
+    year: int | None
+    name: str  # Simplified name of what is measured
+    noun: str  # the counted noun after the unit ("" when none)
+    rule_id: str
+
+
+def scan(text: str, r: MetricRules | None = None) -> list[Candidate]:
+    """The figures of one sentence.
+
+    Args:
+        text: the sentence, Simplified Chinese (``DocContext.match_text`` slice).
+        r: the rules (default: ``metric_rules.rules()``).
+
+    Returns:
+        Candidates in text order.
+    """
+    r = r or rules()
+    quoted = _quoted_mask(text)
+    numeric_digits = {c for m in r.numeric_name.finditer(text) for c in m.group("token") if c.isdigit()}
+    years = [(m.start(), m.end(), int(m.group("year2") or m.group("year"))) for m in r.year.finditer(text)
+             if not r.year_base.search(text[: m.start()])]
+    found: list[Candidate] = []
+    consumed: list[tuple[int, int]] = []
+    for m in r.rank.finditer(text):
+        cand = _rank(text, m, quoted, years, r)
+        if cand is not None:
+            found.append(cand)
+            consumed.append((m.start(), m.end()))
+    for m in r.quantity.finditer(text):
+        num_start = m.start("num")
+        if any(a <= num_start < b for a, b in consumed) or quoted[num_start]:
+            continue
+        cand, from_span = _quantity(text, m, numeric_digits, years, r)
+        if cand is None:
+            continue
+        if from_span:
+            # the "from A" figure is part of this one, not a metric of its own
+            found = [c for c in found if not (from_span[0] <= c.start < from_span[1])]
+            consumed.append(from_span)
+        if found and cand.kind in ("percent", "points") and len(cand.name) <= SHORT_NAME:
+            # 满意度为93.75%，较上年提升了8个百分点: the change is named after the figure before it
+            cand = replace(cand, name=found[-1].name + cand.name)
+        found.append(cand)
+    return sorted(found, key=lambda c: c.start)
+
+
+def _rank(text: str, m: re.Match[str], quoted: list[bool], years, r: MetricRules) -> Candidate | None:
+    """A rank (全国第九, 全省第七名) or None for a plain ordinal (第二党支部)."""
+    if quoted[m.start("num")]:
+        return None
+    scope, unit = m.group("scope"), m.group("unit")
+    if not unit:
+        after = text[m.end():]
+        if not scope or any(after.startswith(u) for u in r.units):
+            return None  # 第一党支部, 全国第一家: an ordinal, not a rank
+    try:
+        value, _ = parse_number(m.group("num"))
+    except NumberError:
+        return None
+    start = m.start()
+    before = _name_phrase(text, _clause_start(text, start, NAME_BOUNDARIES), start, r)
+    label = before + (scope if scope and scope not in before else "")
+    label = label if label.endswith("排名") else label + "排名"
+    return Candidate(start, m.end(), value, "名", "rank", False, None, _year(years, start),
+                     label, "", "metric/rank")
+
+
+def _quantity(text: str, m: re.Match[str], numeric_digits: set[str], years, r: MetricRules):
+    """A quantity candidate and the span of its "from A" part, or (None, None) when it is not a metric."""
+    num, unit_text = m.group("num"), m.group("unit")
+    num_start, unit_start, end = m.start("num"), m.start("unit"), m.end()
+    start = m.start()
+    unit = r.units[unit_text]
+    is_cn = not num[0].isdigit()
+    before_num = text[:start].rstrip()
+    if before_num.endswith("第"):
+        return None, None  # list ordinal
+    if not m.group("pre") and r.glued.search(text[:num_start]):
+        return None, None  # code, phone number or id
+    if any(text.startswith(b, unit_start) for b in r.unit_blockers if b.startswith(unit_text)):
+        return None, None
+    if any(before_num.rstrip(":：").endswith(c) for c in r.noise_cues):
+        return None, None
+    try:
+        value, inner_approx = parse_number(num + (m.group("mag") or ""))
+    except NumberError:
+        return None, None
+    noun = _noun(text, end, r)
+    clause_start = _clause_start(text, start, CLAUSE_BOUNDARIES)
+    clause_end = _clause_end(text, end, CLAUSE_BOUNDARIES)
+    if _foreign(text, clause_start, start, end, clause_end, r):
+        return None, None
+    if noun and any(noun.startswith(n) for n in r.enumeration_nouns):
+        return None, None
+    if text[end:end + 1] in "“\"「" and any(ch.isdigit() for ch in text[end:end + 6]):
+        return None, None  # 4个“60%”路径: counting the parts of a numeric slogan
+    if not is_cn and len(num) == 1 and num in numeric_digits:
+        return None, None  # “12345”工作法: 聚焦1个目标, 建强2支队伍 ...
+    cued = False
+    if unit.kind == "duration_cued":
+        if unit_text == "年" and not is_cn and len(num) == 4 and num[:2] in ("19", "20"):
+            return None, None  # a calendar year
+        cued = any(before_num.endswith(c) for c in r.duration_before) or any(
+            text.startswith(c, end) for c in r.duration_after)
+        if not cued:
+            return None, None
+    if is_cn and value < 10 and not cued:
+        # small Chinese numerals are articles or rhetoric (一个缩影, 两个底线) unless they count assets
+        if not any(n in noun for n in r.count_nouns):
+            return None, None
+    from_value, from_span = None, None
+    head = text[clause_start:start]
+    for rx in r.from_:
+        fm = rx.search(head)
+        if fm:
+            try:
+                from_value, _ = parse_number(fm.group("from") + (fm.group("frommag") or ""))
+            except NumberError:
+                continue
+            from_span = (clause_start + fm.start(), clause_start + fm.end())
+            noun = noun or _noun(fm.group("fromnoun") or "", 0, r)
+            break
+    approximate = bool(m.group("pre") or m.group("inner") or m.group("inner2") or m.group("post") or inner_approx)
+    name_start = _clause_start(text, start, NAME_BOUNDARIES)
+    name_end = from_span[0] if from_span else start
+    phrase = _name_phrase(text, name_start, name_end, r)
+    kind = "rank" if unit.canonical == "名" and any(w in phrase for w in r.rank_words) else unit.kind
+    name = _metric_name(phrase, noun, unit.canonical, kind)
+    return Candidate(start, end, value, unit.canonical, kind, approximate, from_value,
+                     _year(years, start), name, noun, "metric/quantity"), from_span
+
+
+def _foreign(text: str, clause_start: int, start: int, end: int, clause_end: int, r: MetricRules) -> bool:
+    """True when the clause puts the figure on another body (之一, 推荐申报, 在…中)."""
+    clause = text[clause_start:clause_end]
+    after = text[end:clause_end]
+    if any(c in after for c in r.foreign_after):
+        return True
+    if any(c in clause for c in r.foreign_clause):
+        return True
+    if any(clause.startswith(c) for c in r.foreign_clause_start):
+        return True
+    head = text[clause_start:start]
+    return any(s in head for s in r.frame_start) and any(after.rstrip().endswith(e) for e in r.frame_end)
+
+
+def _metric_name(before: str, noun: str, unit: str, kind: str) -> str:
+    """Short noun phrase for what is measured."""
+    if kind == "duration_cued" or kind == "duration":
+        return (before + noun)[:MAX_NAME] or unit
+    if kind in COUNT_KINDS and unit in SELF_NAMED_UNITS:
+        return (before or noun) + unit if not (before or noun).endswith(unit) else before or noun
+    if kind in COUNT_KINDS:
+        thing = noun if len(noun) >= 2 else before
+        return (thing + "数量") if thing and not thing.endswith(("数量", "数", "量")) else thing or unit + "数"
+    return before or noun or unit
+
+
+def _name_phrase(text: str, start: int, end: int, r: MetricRules) -> str:
+    """The cleaned phrase between a clause start and a figure: no years, subjects or copulas."""
+    phrase = text[start:end]
+    phrase = re.sub(r"(?:19|20)\d{2}\s?年度?|[" + re.escape(QUOTE_CHARS) + r"\s（）()]", "", phrase)
+    cut = phrase.rfind("医院")
+    if 0 <= cut and len(phrase) - cut - 2 >= 2:
+        phrase = phrase[cut + 2:]  # drop a leading hospital name or 医院 subject
+    for w in r.name_cut:
+        cut = phrase.rfind(w)
+        if 0 <= cut and len(phrase) - cut - len(w) >= 2:
+            phrase = phrase[cut + len(w):]  # 将/把 constructions: the object follows
+    changed = True
+    while changed and phrase:
+        changed = False
+        for w in r.name_head:
+            if phrase.startswith(w):
+                phrase, changed = phrase[len(w):], True
+                break
+        for w in r.name_tail:
+            if phrase.endswith(w) and len(phrase) > len(w):
+                phrase, changed = phrase[: -len(w)], True
+                break
+    return phrase[-MAX_NAME:]
+
+
+def _noun(text: str, end: int, r: MetricRules) -> str:
+    """The counted noun right after a unit (29个党支部 -> 党支部), quotes removed."""
+    out = []
+    for i, ch in enumerate(text[end:end + MAX_NOUN + 4], end):
+        if ch in QUOTE_CHARS:
+            continue
+        if ch in NOUN_STOPS or len(out) >= MAX_NOUN or any(text.startswith(w, i) for w in r.noun_stops):
+            break
+        out.append(ch)
+    return "".join(out)
+
+
+def _clause_start(text: str, pos: int, boundaries: str) -> int:
+    i = pos
+    while i > 0 and text[i - 1] not in boundaries:
+        i -= 1
+    return i
+
+
+def _clause_end(text: str, pos: int, boundaries: str) -> int:
+    i = pos
+    while i < len(text) and text[i] not in boundaries:
+        i += 1
+    return i
+
+
+def _year(years: list[tuple[int, int, int]], pos: int) -> int | None:
+    """The last calendar year stated before ``pos`` in the sentence (not a comparison base)."""
+    best = None
+    for start, _end, year in years:
+        if start < pos:
+            best = year
+    return best
+
+
+def _quoted_mask(text: str) -> list[bool]:
+    """For each character, whether it stands inside quotes or book-title marks.
+
+    A mark without its closing partner within ``MAX_QUOTED`` characters is a
+    quotation of speech or a broken line, not a name, and masks nothing.
+    """
+    mask = [False] * (len(text) + 1)
+    i = 0
+    while i < len(text):
+        close = QUOTE_PAIRS.get(text[i]) or ('"' if text[i] == '"' else None)
+        j = text.find(close, i + 1, i + 2 + MAX_QUOTED) if close else -1
+        if j > 0:
+            for k in range(i + 1, j):
+                mask[k] = True
+            i = j
+        i += 1
+    return mask
