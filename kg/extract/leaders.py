@@ -1,11 +1,340 @@
-"""Placeholder leaders extractor (finds nothing yet)."""
+"""Leaders: named people holding a management or Party post in a hospital.
+
+A sentence is read as a sequence of *title tokens*: posts (``posts.txt``:
+党委书记, 院长, 护士长 …) and ranks that are not posts (``leader_clinical_ranks.txt``:
+主任医师, 理事长 …). Tokens joined by 、 or 兼 form a *chain*
+(党委副书记、纪委书记张灵); each token carries the text before it back to the
+previous delimiter, which gives
+
+* its hospital: a hospital mention there (涪陵区妇幼保健院党委书记), else a
+  reference (院党委书记, 医院院长) or nothing, i.e. the scope;
+* its unit, kept in the title as written (心内科主任, 行政后勤第二党支部书记);
+* or an outside organisation (县委书记, 卫健委副主任, 社区党委书记): its holder
+  is an official, excluded from the whole document.
+
+The person is the name right after the chain (院长胡章勇表示), else right
+before a lone post (张某院长主持), else the names of an appointment clause
+before it (任命王某同志为XX医院党委书记; 甲、乙等3位同志为支部委员). Names are
+2-4 characters starting with a family name (``leader_surnames.txt``), must end
+where a follower starts (表示, 主持, punctuation; ``leader_name_followers.txt``),
+and must not be an ordinary dictionary word (jieba's dictionary, consulted only
+for candidates). Bylines (记者/通讯员 + name) are excluded.
+"""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterable
 
-from kg.extract.context import DocContext, Finding
+from kg.extract.context import DocContext, Finding, Link
+from kg.lexicon import alternation, load_list
+from kg.records import Entity, EntityKey, Sentence
+from kg.vocab import EntityType, Predicate
+
+#: longest stretch of text read before a title token for its hospital and unit.
+PREFIX_MAX = 24
+#: a unit kept in a title is at most this long (行政后勤第二党支部).
+UNIT_MAX = 12
+_DELIMS = "，,、。；;：:！？!?（）()“”\"'‘’《》【】[]「」『』—\n\t 兼"
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+@lru_cache(maxsize=1)
+def _res() -> dict:
+    """Lexicon-built patterns and sets (once per process)."""
+    posts = load_list("posts")
+    ranks = load_list("leader_clinical_ranks")
+    followers = load_list("leader_name_followers")
+    adverbs = load_list("leader_name_adverbs")
+    appoint = alternation(load_list("leader_appointment_verbs"))
+    name_el = r"[\u3400-\u9fffA-Za-z]{2,8}?"
+    return {
+        "posts": frozenset(posts),
+        # 科主任 in 胸外科主任医师 is not a post: the rank wins
+        "token": re.compile(alternation(posts + ranks) + "(?!" + alternation(_rank_tails(ranks)) + ")"),
+        "unit_post": re.compile("^" + alternation(("党支部", "支部", "党总支", "总支", "党小组", "科"))),
+        "surnames": frozenset(load_list("leader_surnames")),
+        "strong_followers": re.compile(alternation(f for f in followers if len(f) > 1 or f in "说等")),
+        "weak_followers": re.compile(alternation(f for f in followers if len(f) == 1 and f not in "说等")),
+        "adverb_follow": re.compile(alternation(adverbs) + alternation(f for f in followers if len(f) > 1)),
+        "unit_end": re.compile(alternation(load_list("leader_unit_suffixes")) + "$"),
+        "foreign": re.compile(alternation(load_list("leader_foreign_units"))),
+        "reference": re.compile("^" + alternation(load_list("leader_references"))),
+        "reference_any": re.compile(alternation(r for r in load_list("leader_references") if len(r) > 1)),
+        "stop": re.compile(alternation(load_list("hospital_stop_cues"))),
+        "byline": re.compile(alternation(load_list("leader_byline_cues")) + r"[\s:：/]*([\u3400-\u9fff]{2,4})"),
+        "connector": re.compile(r"\s*(?:、|兼|及|和)\s*(?:[“\"][^”\"]{1,12}[”\"])?"),
+        "appoint": re.compile(
+            r"(?P<names>(?:" + name_el + r"、)*" + name_el + r")"
+            r"(?:等\s*\d+\s*[位名人])?(?:(?:同志)" + appoint + r"?|" + appoint + r")(?:中共)?$"
+        ),
+    }
+
+
+def _rank_tails(ranks: tuple[str, ...]) -> list[str]:
+    """What follows 主任/副主任 in a rank (医师, 护师 …), so a post never ends inside a rank."""
+    return sorted({r[len(h):] for r in ranks for h in ("主任", "副主任") if r.startswith(h) and len(r) > len(h)})
+
+
+@lru_cache(maxsize=1)
+def _common_words() -> frozenset[str]:
+    """Dictionary words (not person names) that start with a family name: 支持, 高度, 任免."""
+    import jieba
+
+    surnames = _res()["surnames"]
+    words = set()
+    with jieba.get_dict_file() as fh:
+        for raw in fh:
+            parts = raw.decode("utf-8").split()
+            if len(parts) == 3 and 2 <= len(parts[0]) <= 4 and not parts[2].startswith("nr"):
+                if parts[0][0] in surnames or parts[0][:2] in surnames:
+                    words.add(parts[0])
+    return frozenset(words)
+
+
+@dataclass
+class _Token:
+    start: int  # in sentence coordinates
+    end: int
+    post: bool  # False: a rank or outside title, skipped in chains
+    item_start: int  # start of the text read before it
+    hospital: EntityKey | None = None
+    unit: str = ""  # Simplified unit prefix kept in the title
+    foreign: bool = False
+    front: str = ""  # text before the hospital mention / unit, for appointment clauses
+    junk: str = ""  # text before the post that is neither unit nor organisation (a name?)
+
+
+@dataclass
+class _Chain:
+    tokens: list[_Token] = field(default_factory=list)
+
+    @property
+    def posts(self) -> list[_Token]:
+        return [t for t in self.tokens if t.post]
+
+    @property
+    def foreign(self) -> bool:
+        return any(t.foreign for t in self.tokens)
+
+
+# -- names ------------------------------------------------------------------
+def _follow_strength(s: str, i: int) -> int:
+    """How well position ``i`` can end a name: 4 adverb+verb, 3 strong, 1 weak, 0 none."""
+    if i >= len(s) or not _CJK.match(s[i]):
+        return 3 if i >= len(s) or not s[i].isalnum() else 0
+    r = _res()
+    if r["adverb_follow"].match(s, i):
+        return 4
+    if r["strong_followers"].match(s, i):
+        return 3
+    if r["weak_followers"].match(s, i):
+        return 1
+    return 0
+
+
+def _has_surname(name: str) -> bool:
+    surnames = _res()["surnames"]
+    return name[:2] in surnames or name[0] in surnames
+
+
+def _valid_name(name: str) -> bool:
+    """A plausible person name: family name first, all CJK, not a dictionary word."""
+    if not (2 <= len(name) <= 4) or not all(_CJK.match(c) for c in name):
+        return False
+    if not _has_surname(name) or (len(name) == 4 and name[:2] not in _res()["surnames"]):
+        return False
+    if _res()["reference_any"].search(name):
+        return False  # 任我院, 本院
+    return name not in _common_words()
+
+
+def name_after(s: str, i: int) -> tuple[int, int] | None:
+    """The name starting at ``s[i]`` (one space allowed before it), as a span, or None.
+
+    Args:
+        s: Simplified sentence text.
+        i: position right after a post.
+
+    Returns:
+        ``(start, end)`` of the best-bounded name, or None.
+    """
+    if i < len(s) and s[i] == " ":
+        i += 1
+    best: tuple[int, int, int] | None = None  # (strength, preference, length)
+    for length, pref in ((3, 2), (2, 1), (4, 0)):
+        cand = s[i : i + length]
+        if len(cand) < length or not _valid_name(cand):
+            continue
+        if _res()["strong_followers"].match(cand, length - 1) and length > 2:
+            continue  # the name would swallow 说/等
+        strength = _follow_strength(s, i + length)
+        if strength == 1 and length > 2 and cand[:2] in _common_words():
+            continue  # 党务工|作: a word, not a name, before a weak cue
+        if strength and (best is None or (strength, pref) > best[:2]):
+            best = (strength, pref, length)
+    return (i, i + best[2]) if best else None
+
+
+def _tail_name(element: str) -> str | None:
+    """The name at the end of a list element (ICU濮某某 -> 濮某某; 任命郑某某 -> 郑某某)."""
+    for length in (3, 2, 4):
+        cand = element[-length:]
+        if len(cand) == length and _valid_name(cand):
+            if length == 3 and _valid_name(cand[1:]) and cand[0] in "由和于向同与及将把被对为在是从任":
+                continue
+            return cand
+    return None
+
+
+# -- tokens and chains --------------------------------------------------------
+def _tokens(ctx: DocContext, sent: Sentence) -> list[_Token]:
+    """Title tokens of a sentence with their hospital, unit and outside flag."""
+    r = _res()
+    s = ctx.match_text[sent.start : sent.end]
+    mentions = ctx.scope.mentions_in(sent.start, sent.end) if hasattr(ctx.scope, "mentions_in") else []
+    out: list[_Token] = []
+    prev_end = 0
+    for m in r["token"].finditer(s):
+        if any(hm.start - sent.start < m.end() and m.start() < hm.end - sent.start for hm, _ in mentions):
+            continue  # inside a hospital name
+        left = m.start()
+        while left > prev_end and m.start() - left < PREFIX_MAX and s[left - 1] not in _DELIMS:
+            left -= 1
+        tok = _Token(m.start(), m.end(), m.group() in r["posts"], left)
+        prefix_start = left
+        inside = [(hm, k) for hm, k in mentions if left <= hm.start - sent.start and hm.end - sent.start <= m.start()]
+        if inside:
+            hm, tok.hospital = inside[-1]
+            tok.front = s[:hm.start - sent.start]
+            prefix_start = hm.end - sent.start
+        unit = s[prefix_start : m.start()]
+        if not inside:
+            cuts = [c.end() for c in r["stop"].finditer(unit)]
+            if cuts:
+                unit = unit[cuts[-1] :]
+            tok.front = s[: m.start() - len(unit)]
+        ref = r["reference"].match(unit)
+        if ref:
+            unit = unit[ref.end() :]
+        _classify_unit(tok, unit, m.group())
+        out.append(tok)
+        prev_end = m.end()
+    return out
+
+
+def _classify_unit(tok: _Token, unit: str, tok_text: str) -> None:
+    """Set the token's unit, or mark it as held in an outside organisation."""
+    r = _res()
+    if not unit:
+        return
+    if unit.startswith("委") or r["foreign"].search(unit):
+        tok.foreign = True
+    elif len(unit) <= UNIT_MAX and (r["unit_end"].search(unit) or (tok.post and r["unit_post"].match(tok_text))):
+        tok.unit = unit  # 心内科 + 主任; 内科第一 + 党支部书记
+    else:
+        tok.junk = unit
+        tok.front = tok.front + unit  # a name or clause before the post: 张某院长, 丁某担任书记
+
+
+def _chains(s: str, tokens: list[_Token]) -> list[tuple[_Chain, int]]:
+    """Group tokens joined by connectors; each chain with the offset where it ends."""
+    chains: list[tuple[_Chain, int]] = []
+    cur = _Chain()
+    for i, tok in enumerate(tokens):
+        cur.tokens.append(tok)
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        if nxt is not None:
+            c = _res()["connector"].match(s, tok.end)
+            if c and c.end() > tok.end and nxt.item_start <= c.end() <= nxt.start:
+                continue
+        chains.append((cur, tok.end))
+        cur = _Chain()
+    return chains
+
+
+# -- extraction -----------------------------------------------------------------
+def _leader_names(s: str, chain: _Chain, end: int) -> list[tuple[int, int]]:
+    """Spans of the people holding the chain's posts (after, before, or in an appointment clause)."""
+    after = name_after(s, end)
+    if after:
+        return [after]
+    first = chain.tokens[0]
+    if len(chain.tokens) == 1 and first.junk and first.hospital is None and _follow_strength(s, end):
+        if _valid_name(first.junk):  # 张某院长主持
+            return [(first.start - len(first.junk), first.start)]
+    m = _res()["appoint"].search(first.front)
+    if not m:
+        return []
+    spans = []
+    pos = m.start("names")
+    for element in m.group("names").split("、"):
+        name = _tail_name(element)
+        if name:
+            j = pos + len(element)
+            spans.append((j - len(name), j))
+        pos += len(element) + 1
+    return spans
+
+
+def _byline_names(text: str) -> set[str]:
+    return {m.group(1) for m in _res()["byline"].finditer(text)}
 
 
 def extract(ctx: DocContext) -> Iterable[Finding]:
-    return []
+    """Find the document's leaders and link each to its hospital.
+
+    Args:
+        ctx: the document, with ``ctx.scope`` built.
+
+    Returns:
+        One Finding per (leader, hospital, sentence) with a ``hasLeader`` link.
+    """
+    found: list[tuple[str, str, EntityKey, list[str], Sentence]] = []
+    excluded = _byline_names(ctx.match_text)
+    for sent in ctx.sentences:
+        s = ctx.match_text[sent.start : sent.end]
+        if not _res()["token"].search(s):
+            continue
+        tokens = _tokens(ctx, sent)
+        for chain, end in _chains(s, tokens):
+            spans = _leader_names(s, chain, end)
+            if chain.foreign:
+                excluded.update(s[a:b] for a, b in spans)
+                continue
+            if not chain.posts:
+                continue
+            for a, b in spans:
+                for hospital, titles in _titles_by_hospital(ctx, sent, chain):
+                    surface = ctx.text[sent.start + a : sent.start + b]
+                    found.append((s[a:b], surface, hospital, titles, sent))
+    return _findings(found, excluded)
+
+
+def _titles_by_hospital(ctx: DocContext, sent: Sentence, chain: _Chain) -> list[tuple[EntityKey, list[str]]]:
+    """The chain's posts grouped by hospital (explicit, inherited, else the scope)."""
+    groups: dict[EntityKey, list[str]] = {}
+    current: EntityKey | None = None
+    for tok in chain.posts:
+        current = tok.hospital or current or ctx.scope.hospital_at(sent.start + tok.start)
+        if current is None:
+            continue
+        a = sent.start + tok.start - len(tok.unit)
+        title = ctx.text[a : sent.start + tok.end]
+        titles = groups.setdefault(current, [])
+        if title not in titles:
+            titles.append(title)
+    return list(groups.items())
+
+
+def _findings(found, excluded: set[str]) -> list[Finding]:
+    out = []
+    for name, surface, hospital, titles, sent in found:
+        if name in excluded:
+            continue
+        key = EntityKey(EntityType.LEADER, (name, hospital.parts[0]))
+        entity = Entity(key, surface, titles=tuple(titles), rule_id="leader/post-chain")
+        out.append(Finding(entity, sent, (Link(Predicate.HAS_LEADER, hospital, key),)))
+    return out

@@ -1,40 +1,179 @@
-"""Which hospital each position of a document belongs to (placeholder: nearest preceding full name)."""
+"""Which hospital each position of a document belongs to.
+
+Every fact an extractor finds is attached to ``ctx.scope.hospital_at(offset)``,
+so the scope decides the precision of every relation. It is built from the
+hospital mentions of ``kg.extract.hospitals`` in three layers:
+
+1. **Sections.** A newspaper page of interviews prints each piece's byline
+   after its body (``中日友好医院党委书记宋树立——`` on its own line). When a
+   document has two or more such bylines, the text up to a byline (after the
+   previous one) belongs to the byline's hospital.
+2. **Anchors.** Otherwise the scope is "sticky": it is the hospital of the last
+   subject mention of an *anchor* hospital before the position. Anchors are
+   hospitals named at least twice as a subject, or named in the first lines
+   (the headline); a partner named once (与新桥医院合作, 托管XX医院) never moves
+   the scope. Before the first anchor mention, the first anchor applies.
+3. **Sentence.** Inside one sentence, a hospital named as the subject before
+   the position wins (永州市第四人民医院…率队到市中心医院交流: the visitor's
+   figures are its own).
+
+References (该院, 本院, 我院, 医院) are not nodes; they simply fall under the
+scope at their position.
+"""
 
 from __future__ import annotations
 
 import bisect
 import re
+from functools import lru_cache
 
 from kg.extract.context import DocContext, Finding
-from kg.records import Entity, EntityKey
+from kg.extract.hospitals import HospitalTable, Mention, find_hospitals
+from kg.lexicon import alternation, load_list
+from kg.records import Entity, EntityKey, Sentence
 from kg.vocab import EntityType
 
-RE_HOSPITAL = re.compile(r"[\u4e00-\u9fff]{2,14}?(?:妇幼保健院|人民医院|中医院|医院|卫生院|医学中心)")
+#: the headline zone: anchors may be named once there.
+HEADLINE_CHARS = 120
+#: a byline line is at most this long.
+BYLINE_MAX = 40
 
 
-class NearestHospitalScope:
-    """Scope = the last hospital named before a position, else the first one named."""
+@lru_cache(maxsize=1)
+def _byline_re() -> re.Pattern[str]:
+    """``<post><name>——`` at the end of a line that starts with a hospital."""
+    posts = alternation(load_list("posts"))
+    return re.compile(posts + r"[\u3400-\u9fff]{2,4}\s*[—\-－─]{1,3}\s*$")
 
-    def __init__(self, ctx: DocContext) -> None:
-        self._starts: list[int] = []
-        self._keys: list[EntityKey] = []
-        self._findings: dict[EntityKey, Finding] = {}
-        for sent in ctx.sentences:
-            for m in RE_HOSPITAL.finditer(sent.text):
-                key = EntityKey(EntityType.HOSPITAL, (m.group(),))
-                self._starts.append(sent.start + m.start())
-                self._keys.append(key)
-                self._findings.setdefault(key, Finding(Entity(key, m.group(), rule_id="hospital/suffix"), sent))
+
+def _key(name: str) -> EntityKey:
+    return EntityKey(EntityType.HOSPITAL, (name,))
+
+
+class DocumentScope:
+    """The hospital scope of one document (implements ``HospitalScope``).
+
+    Besides ``hospital_at`` and ``hospitals``, extractors may use
+    ``mentions_in`` (hospital mentions inside a span, e.g. the hospital named
+    right before a post) and ``resolve`` (a written form to its hospital).
+    """
+
+    def __init__(self, ctx: DocContext, table: HospitalTable) -> None:
+        self.table = table
+        self._ctx = ctx
+        self._sent_starts = [s.start for s in ctx.sentences]
+        self._mention_starts = [m.start for m, _ in table.mentions]
+        self._sections = self._byline_sections(ctx, table)
+        self._timeline = [] if self._sections else self._anchor_timeline(table)
+        self._timeline_starts = [t for t, _ in self._timeline]
+
+    # -- construction -------------------------------------------------------
+    @staticmethod
+    def _byline_sections(ctx: DocContext, table: HospitalTable) -> list[tuple[int, str]]:
+        """(end offset, hospital) of each byline when the page has two or more."""
+        byline = _byline_re()
+        s = ctx.match_text
+        first_on_line: dict[int, tuple[Mention, str]] = {}
+        for m, canon in table.mentions:
+            line_start = s.rfind("\n", 0, m.start) + 1
+            if not s[line_start : m.start].strip():
+                first_on_line.setdefault(line_start, (m, canon))
+        sections = []
+        for line_start, (m, canon) in first_on_line.items():
+            line_end = s.find("\n", m.end)
+            line_end = len(s) if line_end < 0 else line_end
+            if line_end - line_start <= BYLINE_MAX and byline.match(s, m.end, line_end):
+                sections.append((line_end, canon))
+        return sorted(sections) if len(sections) >= 2 else []
+
+    @staticmethod
+    def _anchor_timeline(table: HospitalTable) -> list[tuple[int, str]]:
+        """(offset, hospital) of every subject mention of an anchor hospital."""
+        subject_counts: dict[str, int] = {}
+        headline: set[str] = set()
+        for m, canon in table.mentions:
+            if not m.partner:
+                subject_counts[canon] = subject_counts.get(canon, 0) + 1
+            if m.start < HEADLINE_CHARS and not m.partner:
+                headline.add(canon)
+        anchors = {c for c, n in subject_counts.items() if n >= 2} | headline
+        if not anchors and table.hospitals:
+            # a single hospital named once (or only as a partner) still scopes its page
+            counts = {c: len(h.mentions) for c, h in table.hospitals.items()}
+            anchors = {max(sorted(counts), key=lambda c: counts[c])}
+            return [(m.start, c) for m, c in table.mentions if c in anchors][:1]
+        return [(m.start, c) for m, c in table.mentions if c in anchors and not m.partner]
+
+    # -- queries ------------------------------------------------------------
+    def sentence_at(self, offset: int) -> Sentence | None:
+        """The sentence containing ``offset`` (None between sentences)."""
+        i = bisect.bisect_right(self._sent_starts, offset) - 1
+        if i >= 0 and offset < self._ctx.sentences[i].end:
+            return self._ctx.sentences[i]
+        return None
+
+    def mentions_in(self, start: int, end: int) -> list[tuple[Mention, EntityKey]]:
+        """Hospital mentions inside ``[start, end)``, in text order, with their hospital."""
+        i = bisect.bisect_left(self._mention_starts, start)
+        out = []
+        while i < len(self._mention_starts) and self._mention_starts[i] < end:
+            m, canon = self.table.mentions[i]
+            if m.end <= end:
+                out.append((m, _key(canon)))
+            i += 1
+        return out
+
+    def resolve(self, name: str) -> EntityKey | None:
+        """The hospital a written form (Simplified) stands for in this document, if any."""
+        canon = self.table.resolve(name)
+        return _key(canon) if canon else None
+
+    def section_hospital_at(self, offset: int) -> EntityKey | None:
+        """The hospital of the section or anchor run at ``offset`` (ignores the sentence)."""
+        if self._sections:
+            ends = [e for e, _ in self._sections]
+            i = bisect.bisect_left(ends, offset + 1)
+            return _key(self._sections[min(i, len(self._sections) - 1)][1])
+        if not self._timeline:
+            return None
+        i = bisect.bisect_right(self._timeline_starts, offset) - 1
+        return _key(self._timeline[max(i, 0)][1])
 
     def hospital_at(self, offset: int) -> EntityKey | None:
-        if not self._keys:
-            return None
-        i = bisect.bisect_right(self._starts, offset) - 1
-        return self._keys[max(i, 0)]
+        """The hospital in scope at a normalized offset (None when the document names none).
+
+        Args:
+            offset: a position in ``ctx.text``.
+
+        Returns:
+            The key of the hospital named as subject earlier in the same
+            sentence, else that of the section or anchor run.
+        """
+        sent = self.sentence_at(offset)
+        if sent is not None:
+            local = [k for m, k in self.mentions_in(sent.start, offset + 1) if not m.partner and m.start <= offset]
+            if local:
+                return local[-1]
+        return self.section_hospital_at(offset)
 
     def hospitals(self) -> list[Finding]:
-        return list(self._findings.values())
+        """Every hospital of the document, with the sentence of its first mention."""
+        out = []
+        for canon, h in self.table.hospitals.items():
+            first = h.mentions[0]
+            sent = self.sentence_at(first.start) or Sentence(first.start, first.end, first.surface)
+            entity = Entity(_key(canon), h.label, aliases=tuple(h.aliases), rule_id="hospital/suffix")
+            out.append(Finding(entity, sent))
+        return out
 
 
-def build_scope(ctx: DocContext) -> NearestHospitalScope:
-    return NearestHospitalScope(ctx)
+def build_scope(ctx: DocContext) -> DocumentScope:
+    """Find the document's hospitals and build its scope.
+
+    Args:
+        ctx: the document.
+
+    Returns:
+        A ``DocumentScope`` (implements ``HospitalScope``).
+    """
+    return DocumentScope(ctx, find_hospitals(ctx))

@@ -1,0 +1,361 @@
+"""Hospital mentions of one document and the hospitals they name.
+
+Recognition is suffix-based: every occurrence of a hospital suffix
+(``hospital_suffixes.txt``: 医院, 人民医院, 妇幼保健院, 卫生服务中心 …) ends a
+candidate; its start is found by walking left over CJK characters and cutting
+after the last stop cue (``hospital_stop_cues.txt``: 在, 与, 荣获, 中共 …), so
+"在重庆市中医院" gives 重庆市中医院. A candidate is dropped when nothing but
+generic words is left (公立医院, 三级甲等综合医院) or when a long phrase has no
+proper-name marker (XX市, XX大学附属). Everything here matches on the
+Simplified view ``ctx.match_text`` and slices surfaces from ``ctx.text``.
+
+Names of one document are then grouped into hospitals:
+
+* a name that another name ends with is its short form (市人民医院 ->
+  沧州市人民医院; 盛京医院 -> 中国医科大学附属盛京医院);
+* ``XX医院（以下简称“YY”）`` defines YY as an alias, and YY's later
+  occurrences are mentions of XX;
+* a bare generic form (中心医院) that exactly one hospital ends with refers to it;
+* names equal once 省/市 are dropped (武汉硚口区… = 武汉市硚口区…) are one.
+
+The canonical name of a group is its longest form; the key is Simplified.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from kg.extract.context import DocContext
+from kg.lexicon import alternation, load_list
+from kg.records import EntityKey
+from kg.vocab import EntityType
+
+#: a hospital name is at most this many characters before its suffix.
+MAX_PREFIX = 22
+#: a phrase longer than this before its suffix needs a name marker (省, 市, 大学 …).
+MAX_UNMARKED = 6
+#: a defined alias is 2..8 characters.
+ALIAS_LEN = (2, 8)
+
+_ADMIN = frozenset("省市县区")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_QUOTES = "“”‘’「」『』\"'"
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> dict[str, re.Pattern[str]]:
+    """Regexes compiled from the lexicons (once per process)."""
+    markers = alternation(load_list("hospital_alias_markers"))
+    q_open, q_close = "[“‘「『\"']?", "[”’」』\"']?"
+    return {
+        "suffix": re.compile(alternation(load_list("hospital_suffixes"))),
+        "stop": re.compile(alternation(load_list("hospital_stop_cues"))),
+        "partner": re.compile(alternation(load_list("hospital_partner_cues")) + r"$"),
+        "marker": re.compile(alternation(load_list("hospital_name_markers"))),
+        # （以下简称“浙大二院”） right after a name; the alias is group 1
+        "alias_def": re.compile(
+            r"^\s*[（(]\s*" + markers + r"?\s*[:：]?\s*" + q_open + r"([\u3400-\u9fff]{2,8})" + q_close + r"\s*[）)]"
+        ),
+        # ，简称“YY” after a name (no parenthesis)
+        "alias_tail": re.compile(r"^\s*[，,]?\s*" + markers + r"\s*" + q_open + r"([\u3400-\u9fff]{2,8})" + q_close),
+    }
+
+
+@lru_cache(maxsize=1)
+def _generic_re() -> re.Pattern[str]:
+    return re.compile("(?:" + alternation(load_list("hospital_generic_words")) + ")+")
+
+
+@lru_cache(maxsize=1)
+def _follow_re() -> re.Pattern[str]:
+    return re.compile(alternation(load_list("hospital_follow_cues")))
+
+
+@lru_cache(maxsize=1)
+def _type_word_re() -> re.Pattern[str]:
+    """A hospital type before the final 医院 (人民医院, 中医院, 肿瘤医院): the name is not bare."""
+    types = [x[:-2] for x in load_list("hospital_suffixes") if x.endswith("医院") and len(x) > 2]
+    return re.compile(alternation(types) + "医院$")
+
+
+@lru_cache(maxsize=1)
+def _marker_end_re() -> re.Pattern[str]:
+    return re.compile("(?:" + alternation(load_list("hospital_name_markers")) + "|医院|院)$")
+
+
+@lru_cache(maxsize=1)
+def _designation_start_re() -> re.Pattern[str]:
+    return re.compile(alternation(load_list("hospital_designation_starts")))
+
+
+@lru_cache(maxsize=1)
+def _designation_re() -> re.Pattern[str]:
+    return re.compile(alternation(load_list("hospital_designation_words")) + "$")
+
+
+@lru_cache(maxsize=1)
+def _non_entities() -> frozenset[str]:
+    return frozenset(load_list("non_entities"))
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One occurrence of a hospital name (or a short form or alias of one)."""
+
+    start: int
+    end: int
+    name: str  # Simplified form, as matched
+    surface: str  # as written in ctx.text
+    partner: bool = False  # object/partner of its clause (与/托管/到 …), not its subject
+
+
+@dataclass
+class Hospital:
+    """A hospital of the document: canonical name, label, aliases, mentions."""
+
+    name: str  # canonical Simplified name (key part)
+    label: str  # surface form of the canonical name
+    aliases: list[str] = field(default_factory=list)  # surface forms of the other names
+    mentions: list[Mention] = field(default_factory=list)
+
+    @property
+    def key(self) -> EntityKey:
+        return EntityKey(EntityType.HOSPITAL, (self.name,))
+
+
+@dataclass
+class HospitalTable:
+    """Every hospital of a document, and every mention resolved to one."""
+
+    hospitals: dict[str, Hospital]  # canonical name -> hospital
+    mentions: list[tuple[Mention, str]]  # (mention, canonical name), by start
+    references: dict[str, str]  # any known form (Simplified) -> canonical name
+
+    def resolve(self, name: str) -> str | None:
+        """Canonical name for a form used in the document (None if unknown)."""
+        return self.references.get(name)
+
+
+# -- candidates ---------------------------------------------------------------
+def _name_start(s: str, suf_start: int, floor: int) -> int:
+    """Start of the name whose suffix starts at ``suf_start``: after the last stop cue."""
+    left = suf_start
+    while left > floor and suf_start - left < MAX_PREFIX and _CJK.match(s[left - 1]):
+        left -= 1
+    window = s[left:suf_start]
+    cuts = [m.end() for m in _patterns()["stop"].finditer(window)]
+    for cut in reversed(cuts):
+        kept = s[left + cut : suf_start]
+        # one character left (和平医院, 同仁医院) means the cue was part of the name,
+        # unless it is an administrative letter (在市人民医院)
+        if len(kept) != 1 or kept in _ADMIN:
+            return left + cut
+    return left
+
+
+def _is_specific(name: str, suffix: str) -> bool:
+    """True when ``name`` names one institution rather than a kind of hospital."""
+    if name in _non_entities():
+        return False
+    head = name[: len(name) - len(suffix)]
+    if head in _ADMIN:
+        return True  # 市人民医院: a short form, resolved against the full name later
+    if _designation_re().search(head):
+        return False  # 党建示范医院, 试点医院: a designation, not a name
+    if suffix.endswith("中心") and _designation_start_re().match(head):
+        return False  # 国家呼吸医学中心, 区域医疗中心: a designation
+    rest = _generic_re().sub("", head)
+    if len(rest) < 2:
+        return False  # nothing (or one stray character) left once generic words are gone
+    if len(head) > MAX_UNMARKED and not _patterns()["marker"].search(head):
+        return False
+    return True
+
+
+def _candidates(ctx: DocContext) -> list[Mention]:
+    """Suffix-anchored name candidates, left to right, generic ones dropped."""
+    s, text = ctx.match_text, ctx.text
+    partner = _patterns()["partner"]
+    out: list[Mention] = []
+    floor = 0
+    for m in _patterns()["suffix"].finditer(s):
+        start = _name_start(s, m.start(), floor)
+        name = s[start : m.end()]
+        if out and out[-1].end == start and _compound(out[-1].name, name):
+            # 北京儿童医院黑龙江医院: a named branch of the hospital just before it
+            prev = out.pop()
+            start, name = prev.start, prev.name + name
+        floor = m.end()
+        if not _is_specific(name, m.group()):
+            continue
+        before = s[max(0, start - 4) : start]
+        out.append(Mention(start, m.end(), name, text[start : m.end()], bool(partner.search(before))))
+    return _confirm_bare(s, out)
+
+
+def _confirm_bare(s: str, mentions: list[Mention]) -> list[Mention]:
+    """Keep an unmarked ``X医院`` (宿迁医院) only with support in the text.
+
+    Without a type word or a name marker, ``X医院`` is as often a verb phrase
+    (推动医院, 回望医院) as a name. It stays when it recurs, when it stands in a
+    list or after a partner cue (与新桥医院, 、保定医院), or when an
+    organisational word follows it (宿迁医院党委).
+    """
+    counts: dict[str, int] = {}
+    for m in mentions:
+        counts[m.name] = counts.get(m.name, 0) + 1
+    follow = _follow_re()
+    marker = _patterns()["marker"]
+    out = []
+    for m in mentions:
+        head = m.name[:-2]
+        bare = m.name.endswith("医院") and not _type_word_re().search(m.name) and not marker.search(head)
+        if bare and counts[m.name] < 2 and not m.partner and not follow.match(s, m.end):
+            continue
+        out.append(m)
+    return out
+
+
+def _drop_junk_prefixes(mentions: list[Mention]) -> list[Mention]:
+    """Cut words glued before a known name (正如沧州市人民医院 -> 沧州市人民医院).
+
+    A candidate that ends with another candidate's name keeps its extra head
+    only when the head ends with a name marker (沧州 + 市人民医院 has 市 at the
+    joint, 中国医科大学附属 + 盛京医院 ends with 附属); otherwise the head is a
+    word the stop cues missed, and the mention becomes the shorter name.
+    """
+    names = {m.name for m in mentions}
+    marker_end = _marker_end_re()
+    out = []
+    for m in mentions:
+        for k in range(1, len(m.name) - 2):
+            short = m.name[k:]
+            if short not in names:
+                continue
+            head = m.name[:k]
+            if short[0] in _ADMIN or marker_end.search(head):
+                break
+            m = Mention(m.start + k, m.end, short, m.surface[k:], m.partner)
+            break
+        out.append(m)
+    return out
+
+
+def _compound(prev: str, part: str) -> bool:
+    """True when ``part`` (2-5 characters + suffix) continues the name ``prev``."""
+    head = part[:-2]
+    return 2 <= len(head) <= 5 and not _generic_re().fullmatch(head) and len(prev) >= 4
+
+
+def _alias_definitions(ctx: DocContext, mentions: list[Mention]) -> dict[str, str]:
+    """Aliases defined right after a mention: alias (Simplified) -> the mention's name."""
+    s = ctx.match_text
+    found: dict[str, str] = {}
+    pats = _patterns()
+    for m in mentions:
+        tail = s[m.end : m.end + 24]
+        hit = pats["alias_def"].match(tail) or pats["alias_tail"].match(tail)
+        if hit and hit.group(1) != m.name and hit.group(1) not in _non_entities():
+            found.setdefault(hit.group(1), m.name)
+    return found
+
+
+def _alias_mentions(ctx: DocContext, aliases: dict[str, str], taken: list[Mention]) -> list[Mention]:
+    """Occurrences of defined aliases outside the spans already found."""
+    s, text = ctx.match_text, ctx.text
+    covered = [(m.start, m.end) for m in taken]
+    partner = _patterns()["partner"]
+    out = []
+    for alias in aliases:
+        i = s.find(alias)
+        while i >= 0:
+            j = i + len(alias)
+            if not any(a < j and i < b for a, b in covered):
+                out.append(Mention(i, j, alias, text[i:j], bool(partner.search(s[max(0, i - 4) : i]))))
+            i = s.find(alias, j)
+    return out
+
+
+def _generic_mentions(ctx: DocContext, names: list[str], taken: list[Mention]) -> list[Mention]:
+    """Bare generic forms (中心医院) that exactly one named hospital ends with."""
+    s, text = ctx.match_text, ctx.text
+    covered = {(m.start, m.end) for m in taken}
+    ends = {(m.end) for m in taken}
+    out = []
+    for m in _patterns()["suffix"].finditer(s):
+        for generic in _non_entities():
+            if len(generic) < 4 or not s.startswith(generic, m.end() - len(generic)):
+                continue
+            i = m.end() - len(generic)
+            if m.end() in ends or (i, m.end()) in covered:
+                continue
+            owners = [n for n in names if n.endswith(generic) and n != generic]
+            if len(owners) == 1:
+                out.append(Mention(i, m.end(), generic, text[i : m.end()]))
+    return out
+
+
+# -- grouping -----------------------------------------------------------------
+def _fold(name: str) -> str:
+    """Comparison form ignoring 省/市 (武汉硚口区… = 武汉市硚口区…)."""
+    return name.replace("市", "").replace("省", "")
+
+
+def _canonical_map(names: list[str], aliases: dict[str, str]) -> dict[str, str]:
+    """Map every name to the longest name of its group."""
+    by_len = sorted(set(names), key=lambda n: (-len(n), n))
+    canon: dict[str, str] = {}
+    folded: dict[str, str] = {}
+    for name in by_len:
+        f = _fold(name)
+        if len(f) >= 6 and f in folded:
+            canon[name] = folded[f]
+            continue
+        longer = {canon[o] for o in canon if len(o) > len(name) and o.endswith(name)}
+        canon[name] = longer.pop() if len(longer) == 1 else name
+        folded.setdefault(f, canon[name])
+    for alias, target in aliases.items():
+        canon[alias] = canon.get(target, target)
+    return canon
+
+
+def find_hospitals(ctx: DocContext) -> HospitalTable:
+    """Find the hospitals of a document and resolve each mention to one.
+
+    Args:
+        ctx: the document (``match_text`` is matched, surfaces come from ``text``).
+
+    Returns:
+        A ``HospitalTable``: hospitals by canonical name, resolved mentions in
+        text order, and every known form mapped to its canonical name.
+    """
+    mentions = _drop_junk_prefixes(_candidates(ctx))
+    aliases = _alias_definitions(ctx, mentions)
+    mentions += _alias_mentions(ctx, aliases, mentions)
+    names = sorted({m.name for m in mentions})
+    canon = _canonical_map(names, aliases)
+    mentions += _generic_mentions(ctx, list(canon.values()), mentions)
+    for m in mentions:
+        if m.name not in canon:
+            owners = {c for n, c in canon.items() if n.endswith(m.name)}
+            canon[m.name] = owners.pop()
+    mentions.sort(key=lambda m: (m.start, -m.end))
+    hospitals: dict[str, Hospital] = {}
+    resolved: list[tuple[Mention, str]] = []
+    for m in mentions:
+        c = canon[m.name]
+        h = hospitals.get(c)
+        if h is None:
+            h = hospitals[c] = Hospital(c, "")
+        if m.name == c and not h.label:
+            h.label = m.surface
+        elif m.name != c and m.surface not in h.aliases:
+            h.aliases.append(m.surface)
+        h.mentions.append(m)
+        resolved.append((m, c))
+    for h in hospitals.values():
+        h.label = h.label or h.name
+        h.aliases = [a for a in h.aliases if a != h.label]
+    return HospitalTable(hospitals, resolved, canon)
