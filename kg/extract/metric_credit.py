@@ -33,6 +33,8 @@ from kg.vocab import EntityType
 MIN_UNQUOTED = 4
 #: clause boundaries for crediting; a dash opens a new clause (…抵达——这种“X”机制，推动…).
 CREDIT_BOUNDARIES = CLAUSE_BOUNDARIES + "—"
+#: how many sentences back an attendance figure looks for the meeting it counts.
+ATTEND_LOOKBACK = 2
 
 
 @dataclass(frozen=True)
@@ -95,7 +97,11 @@ class CreditIndex:
         text = self._sentence_text(index)
         here = self.mentions(index)
         before = [m for m in here if m.end <= start]
+        clause = _clause_start(text, start)
+        parallel = any(text.startswith(w, clause) for w in self._r.credit.get("parallel", ()))
         for m in reversed(before):
+            if parallel and m.start < clause:
+                break  # 同时/此外 opens a new action: earlier practices are not credited with it
             if self._opens_clause(text, m):
                 return m.key
         for m in here:
@@ -104,22 +110,32 @@ class CreditIndex:
                 return m.key
         if before:
             return None
-        prev = self._previous(index)
-        if prev is None:
+        return self._from_previous(index, text, end)
+
+    def _from_previous(self, index: int, text: str, end: int) -> EntityKey | None:
+        """Credit from the sentences before: one practice opening or closing the previous
+        sentence, or a meeting on a practice for an attendance figure."""
+        prev = index - 1
+        if prev < 0:
             return None
         ptext = self._sentence_text(prev)
         pmentions = self.mentions(prev)
-        if pmentions:
+        if pmentions and len({m.key for m in pmentions}) == 1:
             first, last = pmentions[0], pmentions[-1]
-            if _clause_start(ptext, first.start) == 0 and self._opens_clause(ptext, first):
+            if _clause_start(ptext, first.start) == 0 and self._r.credit_prefix_bare.match(
+                _plain(ptext[: first.start])
+            ):
                 return first.key
             if self._r.credit_prev_tail.match(_plain(ptext[last.end:])):
                 return last.key
-            clause_end = _clause_end(text, end)
-            if any(v in text[end:clause_end] for v in self._r.credit.get("attend", ())) and any(
-                v in ptext[: first.start] for v in self._r.credit.get("meeting", ())
-            ):
-                return first.key
+        clause_end = _clause_end(text, end)
+        if not any(v in text[end:clause_end] for v in self._r.credit.get("attend", ())):
+            return None
+        for back in range(index - 1, max(index - 1 - ATTEND_LOOKBACK, -1), -1):
+            btext = self._sentence_text(back)
+            for m in self.mentions(back):
+                if any(v in btext[: m.start] for v in self._r.credit.get("meeting", ())):
+                    return m.key
         return None
 
     def _opens_clause(self, text: str, m: Mention) -> bool:
@@ -130,13 +146,6 @@ class CreditIndex:
     def _sentence_text(self, index: int) -> str:
         sent = self._ctx.sentences[index]
         return self._ctx.match_text[sent.start:sent.end]
-
-    def _previous(self, index: int) -> int | None:
-        """The sentence before ``index`` when it is in the same paragraph."""
-        if index == 0:
-            return None
-        prev, cur = self._ctx.sentences[index - 1], self._ctx.sentences[index]
-        return None if "\n" in self._ctx.text[prev.end:cur.start] else index - 1
 
     def _find(self, text: str) -> list[Mention]:
         """Mentions in one sentence: known forms in the quote-free view, then quoted parts of labels."""

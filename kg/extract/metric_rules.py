@@ -23,7 +23,7 @@ PATTERN_KEYS = ("id", "kind", "name", "regex", "example", "expect", "note")
 #: the kinds of rows the extractor uses (exactly one row each, except "from").
 KINDS = (
     "fragment", "quantity", "rank", "from", "year", "year_base",
-    "numeric_name", "glued", "credit_prefix", "credit_prev_tail",
+    "numeric_name", "glued", "credit_prefix", "credit_prefix_bare", "credit_prev_tail", "after_year",
 )
 RE_PLACEHOLDER = re.compile(r"\{([A-Z_]+)\}")
 
@@ -49,7 +49,9 @@ class MetricRules:
     numeric_name: re.Pattern[str]
     glued: re.Pattern[str]
     credit_prefix: re.Pattern[str]
+    credit_prefix_bare: re.Pattern[str]
     credit_prev_tail: re.Pattern[str]
+    after_year: re.Pattern[str]
     units: Mapping[str, Unit]
     approx_before: frozenset[str]
     approx_after: frozenset[str]
@@ -113,7 +115,8 @@ def rules() -> MetricRules:
     return MetricRules(
         quantity=one["quantity"], rank=one["rank"], from_=tuple(compiled["from"]), year=one["year"],
         year_base=one["year_base"], numeric_name=one["numeric_name"], glued=one["glued"],
-        credit_prefix=one["credit_prefix"], credit_prev_tail=one["credit_prev_tail"],
+        credit_prefix=one["credit_prefix"], credit_prefix_bare=one["credit_prefix_bare"],
+        credit_prev_tail=one["credit_prev_tail"], after_year=one["after_year"],
         units=units,
         approx_before=frozenset(_column(approx, "position", "before", "marker")),
         approx_after=frozenset(_column(approx, "position", "after", "marker")),

@@ -127,8 +127,8 @@ def _quantity(text: str, m: re.Match[str], numeric_digits: set[str], years, r: M
     before_num = text[:start].rstrip()
     if before_num.endswith("第"):
         return None, None  # list ordinal
-    if not m.group("pre") and r.glued.search(text[:num_start]):
-        return None, None  # code, phone number or id
+    if not m.group("pre") and (r.glued.search(text[:num_start]) or r.after_year.search(text[:num_start])):
+        return None, None  # code, phone number, id, clock time or 2024年10期
     if any(text.startswith(b, unit_start) for b in r.unit_blockers if b.startswith(unit_text)):
         return None, None
     if any(before_num.rstrip(":：").endswith(c) for c in r.noise_cues):

@@ -46,7 +46,7 @@ def extract(ctx: DocContext) -> Iterable[Finding]:
         return []
     r = rules()
     credit = CreditIndex(ctx, r)
-    known: dict[tuple[str, str, str], list[Entity]] = {}
+    known: dict[tuple[str, str, str], list[tuple[Candidate, Entity]]] = {}
     findings: list[Finding] = []
     for index, sent in enumerate(ctx.sentences):
         text = ctx.match_text[sent.start:sent.end]
@@ -70,15 +70,14 @@ def _entity(
     sent: Sentence,
     cand: Candidate,
     hospital: EntityKey,
-    known: dict[tuple[str, str, str], list[Entity]],
+    known: dict[tuple[str, str, str], list[tuple[Candidate, Entity]]],
 ) -> Entity:
     """The Metric entity of a figure; a repeat of an earlier figure of the document reuses it."""
     value = format_decimal(cand.value)
     group = known.setdefault((hospital.parts[0], value, cand.unit), [])
-    thing = _thing(cand.name)
-    for earlier in group:
-        if _thing(earlier.key.parts[1]) == thing:
-            return earlier
+    for earlier, entity in group:
+        if _same_thing(earlier, cand):
+            return entity
     name = to_simplified(cand.name)
     year = str(cand.year) if cand.year else ""
     key = EntityKey(EntityType.METRIC, (hospital.parts[0], name, value, cand.unit, year))
@@ -92,17 +91,22 @@ def _entity(
         approximate=cand.approximate,
         rule_id=cand.rule_id,
     )
-    group.append(entity)
+    group.append((cand, entity))
     return entity
 
 
-def _thing(name: str) -> str:
-    """The last characters of a name before an added suffix (党支部数量 -> 支部)."""
-    for suffix in NAME_SUFFIXES:
-        if name.endswith(suffix) and len(name) > len(suffix):
-            name = name[: -len(suffix)]
-            break
-    return name[-SAME_THING_CHARS:]
+def _same_thing(a: Candidate, b: Candidate) -> bool:
+    """Whether two figures of equal value and unit count the same thing.
+
+    Equal names always do. Counts also do when their counted nouns overlap
+    (党支部 / 临床党支部…) or end alike; shares and changes need equal names,
+    since 同比增长10% of two different things is common.
+    """
+    if a.name == b.name:
+        return True
+    if not (a.noun and b.noun and len(a.noun) >= 2 and len(b.noun) >= 2):
+        return False
+    return a.noun in b.noun or b.noun in a.noun or a.noun[-SAME_THING_CHARS:] == b.noun[-SAME_THING_CHARS:]
 
 
 def _label(ctx: DocContext, sent: Sentence, name: str) -> str:
