@@ -38,7 +38,11 @@ RE_CLAUSE_BREAK = re.compile(r"[，。；：！？,;:!?“”《》（）()\s]")
 #: quoted text that reads as a slogan or a quotation rather than a name.
 RE_SLOGAN = re.compile(r"[，。！？；：,!?;:]")
 #: adjectives before a head that the gold leaves out (形成完善的干部教育培养体系).
-RE_LEAD_ADJ = re.compile(r"(?:了|起|出|好)?(?:(?:较为|更加|日益|一套|一系列|一个)?(?:完善|健全|科学|有效|成熟|全新|新)的)?")
+RE_LEAD_ADJ = re.compile(r"(?:了|起|出|好|的)?(?:(?:较为|更加|日益|一套|一系列|一个)?(?:完善|健全|科学|有效|成熟|全新|新)的)?")
+#: a name's right end is certain when the next character is one of these (or not a hanzi).
+HARD_BOUNDARY = set("和与及等的并为是在将把让使这正已都也还更就从向，、。；：！？,;:!? ”")
+#: a quoted phrase used as a simile (如同“铸魂工程”) is not the hospital's practice.
+RE_SIMILE = re.compile(r"(?:如同|犹如|好比|宛如|好像|像)[^，。；]{0,6}$")
 MAX_NAME = 40
 MIN_UNQUOTED = 4
 
@@ -75,47 +79,127 @@ def _head_end_re() -> re.Pattern[str]:
 
 
 # -- candidates ----------------------------------------------------------------
+#: a modifier that only counts or quantifies (112个管理制度, 各类安全生产制度): not a name.
+RE_COUNT_MODIFIER = re.compile(r"^(?:[\d一二三四五六七八九十百千]+[余多]?[个项条部类套]|各类|各项|很多|多项|相关)")
+#: "以X为中心的" style slogans before a head: the name starts after them.
+RE_SLOGAN_MODIFIER = re.compile(r".*为(?:核心|中心|主题|主线|重点|目标|导向|引领|统领|基础)的")
+
+
 def _in_title(m: str, a: int, pos: int) -> bool:
     """True when ``pos`` lies inside a 《…》 title of the sentence."""
     return m.rfind("《", a, pos) > m.rfind("》", a, pos)
 
 
-def _core_ok(core: str, honors: set[str]) -> bool:
-    if not 2 <= len(core) <= 30 or RE_SLOGAN.search(core) or core in _stop_quoted():
+@lru_cache(maxsize=1)
+def _non_head_re() -> re.Pattern[str]:
+    return re.compile(alternation(load_list("mechanism_non_heads")))
+
+
+@lru_cache(maxsize=1)
+def _goal_suffixes() -> tuple[str, ...]:
+    return load_list("mechanism_goal_suffixes")
+
+
+def _tail_end(m: str, pos: int, b: int) -> int | None:
+    """End of the head-ended words after a quote (“三榜”赛马机制), or None.
+
+    Among the head ends in reach, the longest one followed by a clear boundary
+    wins; without one, the shortest (“…”赛马机制梳理出…清单 stops at 机制).
+    """
+    hit = _rules()["mechanism/quoted-tail"].match(m, pos, b)
+    if not hit:
+        return None
+    ts, te = hit.span("tail")
+    ends = [k for k in range(ts + 1, te + 1) if _head_end_re().search(m, ts, k)]
+    if not ends:
+        return None
+    hard = [k for k in ends if k >= b or m[k] in HARD_BOUNDARY or not "\u4e00" <= m[k] <= "\u9fff"]
+    return hard[-1] if hard else ends[0]
+
+
+def _core_ok(core: str, blocked: frozenset[str], has_tail: bool) -> bool:
+    """Can a quoted core be (the start of) a mechanism name?"""
+    if not 1 <= len(core) <= (40 if has_tail else 30) or core in _stop_quoted():
         return False
-    if core.isdigit() or any(core in h or h in core for h in honors):
+    if not has_tail and (len(core) < 2 or core.isdigit() or "的" in core or RE_SLOGAN.search(core)):
+        return False
+    if any(core in b for b in blocked) or core.endswith(_goal_suffixes()):
         return False
     return not core.endswith(("医院", "人", "者", "精神"))
 
 
-def _quoted_candidates(m: str, sent: Sentence, honors: set[str]) -> Iterable[tuple[str, int, int, int, int]]:
+def _quoted_candidates(m: str, sent: Sentence, blocked: frozenset[str]) -> Iterable[tuple[str, int, int, int, int]]:
     """(rule id, name start, name end, core start, core end) for quoted names."""
     rules = _rules()
     a, b = sent.start, sent.end
-    quotes = [q for q in find_quoted(m[a:b])]
-    quotes = [Quoted(q.start + a, q.end + a, q.inner_start + a, q.inner_end + a) for q in quotes]
-    runs: list[list[Quoted]] = []  # adjacent quotes: “A”“B”、“C”
+    quotes = [Quoted(q.start + a, q.end + a, q.inner_start + a, q.inner_end + a) for q in find_quoted(m[a:b])]
+    runs: list[list[Quoted]] = []  # adjacent quotes: “A”“B”、“C”, also 、X“B” (患者体验“满意榜”、清廉医院“清廉榜”)
     for q in quotes:
-        if runs and m[runs[-1][-1].end:q.start].strip("、和及与") == "" and q.start - runs[-1][-1].end <= 1:
+        gap = m[runs[-1][-1].end:q.start] if runs else None
+        if gap is not None and (gap in ("", "、") or (gap[:1] == "、" and len(gap) <= 7 and not RE_CLAUSE_BREAK.search(gap))):
             runs[-1].append(q)
         else:
             runs.append([q])
     for run in runs:
-        cue = rules["mechanism/cue-quoted"].search(m, max(a, run[0].start - 8), run[0].start)
+        lo = max(a, run[0].start - 8)
+        cue = rules["mechanism/cue-quoted"].search(m, lo, run[0].start)
         after = run[-1].end
         etc = rules["mechanism/list-etc"].match(m, after, b)
+        lever = rules["mechanism/as-lever"].search(m, lo, run[0].start) and \
+            rules["mechanism/as-lever-after"].match(m, after, b)
+        done = rules["mechanism/quoted-implemented"].match(m, after, b)
+        last_tail = _tail_end(m, after, b)
+        listed = run[0].start > a and m[run[0].start - 1] == "、" and \
+            _cue_re().search(m, _clause_start(m, a, run[0].start), run[0].start)
+        if etc:
+            yield from _list_before(m, a, run[0].start)
         for k, q in enumerate(run):
             core = clean_label(m[q.inner_start:q.inner_end])
-            if _in_title(m, a, q.start) or not _core_ok(core, honors):
+            if _in_title(m, a, q.start) or _non_head_re().match(m, q.end, b):
                 continue
-            tail = rules["mechanism/quoted-tail"].match(m, q.end, b)
-            if tail and not (k < len(run) - 1 and q.end == run[k + 1].start):
-                yield "mechanism/quoted-tail", q.start, tail.end(), q.inner_start, q.inner_end
-            elif rules["mechanism/quoted-self"].search(core):
-                yield "mechanism/quoted-self", q.inner_start, q.inner_end, q.inner_start, q.inner_end
-            elif cue or etc:
-                rid = "mechanism/cue-quoted" if cue else "mechanism/list-etc"
+            tail = last_tail if k == len(run) - 1 else None
+            if tail and _core_ok(core, blocked, True):
+                yield "mechanism/quoted-tail", q.start, tail, q.inner_start, q.inner_end
+            elif rules["mechanism/quoted-self"].search(core) and _core_ok(core.replace("的", ""), blocked, False):
+                if not RE_SIMILE.search(m, a, q.start):
+                    yield "mechanism/quoted-self", q.inner_start, q.inner_end, q.inner_start, q.inner_end
+            elif not _core_ok(core, blocked, False):
+                continue
+            elif cue or etc or lever or done or listed or (last_tail and len(run) > 1):
+                rid = ("mechanism/cue-quoted" if cue else "mechanism/list-etc" if etc else
+                       "mechanism/as-lever" if lever else "mechanism/quoted-implemented" if done else
+                       "mechanism/quoted-tail")
                 yield rid, q.inner_start, q.inner_end, q.inner_start, q.inner_end
+
+
+def _list_before(m: str, a: int, pos: int) -> Iterable[tuple[str, int, int, int, int]]:
+    """Plain members of a list that ends in quoted ones and 等机制 (A、“B”等机制), back to the cue."""
+    while pos > a and m[pos - 1] == "、":
+        end = pos - 1
+        start = end
+        while start > a and not RE_CLAUSE_BREAK.match(m[start - 1]) and m[start - 1] != "、":
+            start -= 1
+        cues = list(_cue_re().finditer(m, start, end))
+        if cues:
+            start = cues[-1].end()
+        if 4 <= end - start <= 20:
+            yield "mechanism/list-etc", start, end, start, end
+        if cues:
+            break
+        pos = start
+
+
+def _titled_candidates(m: str, sent: Sentence) -> Iterable[tuple[str, int, int, int, int]]:
+    """《中层干部管理办法》: a regulation title ending in a head."""
+    a, b = sent.start, sent.end
+    i = m.find("《", a, b)
+    while i >= 0:
+        j = m.find("》", i, b)
+        if j < 0:
+            break
+        if 4 <= j - i - 1 <= 30 and _rules()["mechanism/titled"].search(m, i + 1, j):
+            yield "mechanism/titled", i + 1, j, i + 1, j
+        i = m.find("《", j, b)
 
 
 def _clause_start(m: str, a: int, pos: int) -> int:
@@ -125,36 +209,49 @@ def _clause_start(m: str, a: int, pos: int) -> int:
     return i
 
 
-def _unquoted_candidates(m: str, sent: Sentence, quoted_spans: list[tuple[int, int]]) -> Iterable[tuple[str, int, int]]:
+@lru_cache(maxsize=1)
+def _strong_head_end_re() -> re.Pattern[str]:
+    return re.compile(alternation(load_list("mechanism_heads")) + "$")
+
+
+def _unquoted_candidates(m: str, sent: Sentence, quote_spans: list[tuple[int, int]]) -> Iterable[tuple[str, int, int]]:
     """(rule id, start, end) of unquoted names ending in a head, started by the nearest cue."""
     a, b = sent.start, sent.end
-    prev_end = a
+    last_end = -1
     for hit in _rules()["mechanism/cue-head"].finditer(m, a, b):
         hs, he = hit.start(), hit.end()
-        if any(s <= hs < e for s, e in quoted_spans) or (hs > a and m[hs - 1] in "”」"):
+        if any(s <= hs < e for s, e in quote_spans) or (hs > a and m[hs - 1] in "”」"):
             continue
-        lo = max(_clause_start(m, a, hs), he - MAX_NAME, prev_end if m[prev_end - 1:prev_end] == "、" else a)
-        cues = [c for c in _cue_re().finditer(m, lo, hs)]
-        if cues:
-            start = cues[-1].end()
-        elif lo > a and m[lo - 1] == "、" and lo == prev_end:
-            start = lo  # next member of a list whose first member had a cue
-        else:
+        lo = max(_clause_start(m, a, hs), he - MAX_NAME)
+        seg = hs
+        while seg > lo and m[seg - 1] != "、":
+            seg -= 1
+        start = None
+        for cue in reversed(list(_cue_re().finditer(m, lo, hs))):
+            adj = RE_LEAD_ADJ.match(m, cue.end(), hs)
+            if hs - (adj.end() if adj else cue.end()) >= 2:
+                start = adj.end() if adj else cue.end()
+                break
+        if seg > lo and seg - 1 == last_end and (start is None or start < seg):
+            start = seg  # next member of a list whose previous member was a name
+        if start is None:
             continue
-        adj = RE_LEAD_ADJ.match(m, start, hs)
-        start = adj.end() if adj else start
         # a list "A规则、B制度": start after the last 、 that closes a head-ended member
         for k in range(hs - 1, start, -1):
-            if m[k] == "、" and _head_end_re().search(m, start, k):
+            if m[k] == "、" and _strong_head_end_re().search(m, start, k):
                 start = k + 1
                 break
-        name = m[start:he]
-        modifier = m[start:hs]
+        slogan = RE_SLOGAN_MODIFIER.match(m, start, hs)
+        if slogan:
+            start = slogan.end()
+        name, modifier = m[start:he], m[start:hs]
         if len(name) < MIN_UNQUOTED or len(modifier) < 2 or modifier in _generic():
             continue
-        if re.search(r"[\d]", modifier) and not re.search(r"[\u4e00-\u9fff]{2}", modifier):
+        if name.startswith("的") or "等" in name or RE_COUNT_MODIFIER.match(modifier):
             continue
-        prev_end = he + 1 if he < b and m[he] == "、" else he
+        if _cue_re().fullmatch(modifier) or re.search(r"\d|在", name):
+            continue
+        last_end = he
         yield "mechanism/cue-head", start, he
 
 
@@ -168,41 +265,45 @@ def extract(ctx: DocContext) -> Iterable[Finding]:
         One finding per mention; mentions of one practice share a key.
     """
     m, text = ctx.match_text, ctx.text
-    honors_by_sent: dict[int, set[str]] = {}
-    for f in ctx.found(EntityType.HONOR):
-        honors_by_sent.setdefault(f.sentence.start, set()).add(to_simplified(f.entity.label))
+    blocked = frozenset(
+        [to_simplified(f.entity.label) for f in ctx.found(EntityType.HONOR)]
+        + [to_simplified(n) for f in ctx.found(EntityType.HOSPITAL) for n in (f.entity.label, *f.entity.aliases)]
+    )
     raw: list[tuple[str, str, tuple[str, ...], Sentence, int]] = []
     for sent in ctx.sentences:
-        honors = honors_by_sent.get(sent.start, set())
-        spans: list[tuple[int, int]] = []
-        for rid, s, e, cs, ce in _quoted_candidates(m, sent, honors):
-            spans.append((s, e))
+        quote_spans = [(q.start + sent.start, q.end + sent.start) for q in find_quoted(m[sent.start:sent.end])]
+        for rid, s, e, cs, ce in (*_quoted_candidates(m, sent, blocked), *_titled_candidates(m, sent)):
+            quote_spans.append((s, e))
             label = clean_label(text[s:e])
-            core = clean_label(text[cs:ce])
-            raw.append((rid, label, (core,) if core != label else (), sent, s))
-        for rid, s, e in _unquoted_candidates(m, sent, spans):
+            cores = [clean_label(text[q.inner_start + s:q.inner_end + s]) for q in find_quoted(text[s:e])]
+            cores = list(dict.fromkeys([clean_label(text[cs:ce]), *cores]))
+            raw.append((rid, label, tuple(c for c in cores if c and c != label), sent, s))
+        for rid, s, e in _unquoted_candidates(m, sent, quote_spans):
             label = clean_label(text[s:e])
-            if any(label in to_simplified(h) or to_simplified(h) in label for h in honors):
+            if any(label in b or b in label for b in blocked if len(b) >= 4):
                 continue
             raw.append((rid, label, (), sent, s))
     return _findings(ctx, _merge_names(raw))
 
 
 def _merge_names(raw: list[tuple[str, str, tuple[str, ...], Sentence, int]]):
-    """Map each mention to the longest name of the document that contains it or has it as alias."""
+    """Map each mention to one name per practice in the document.
+
+    Two names are one practice when one is the quoted core (alias) of the other
+    (“三榜” and “三榜”赛马机制) or both grew from the same quoted core with
+    different tails (“四化”模式, “四化”党建新思路); the longest name wins.
+    """
     names: dict[str, set[str]] = {}
     for _, label, aliases, _, _ in raw:
         names.setdefault(to_simplified(label), set()).update(to_simplified(x) for x in aliases)
+    by_core: dict[str, list[str]] = {}
+    for name, aliases in names.items():
+        for core in aliases | {name}:
+            by_core.setdefault(core, []).append(name)
     target: dict[str, str] = {}
-    for name in names:
-        best = None
-        for other, aliases in names.items():
-            if other == name:
-                continue
-            if name in aliases or (name in other and len(name) >= 2):
-                if best is None or (name in names[best]) < (name in aliases) or len(other) > len(best):
-                    best = other
-        target[name] = best or name
+    for name, aliases in names.items():
+        group = set(by_core.get(name, [])) | {n for core in aliases for n in by_core.get(core, [])} | {name}
+        target[name] = max(group, key=lambda n: (len(n), n))
     for name in list(target):  # follow chains to the final target
         seen = {name}
         while target[target[name]] != target[name] and target[name] not in seen:
