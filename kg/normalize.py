@@ -17,7 +17,9 @@ Order, and why it differs from the obvious one:
    syllables with at least one tone mark, right after a CJK character.
 3. ``collapse_doubled``: runs printed twice or thrice by the PDF layer. Done
    before line joining because a doubled caption looks like a long body line.
-4. ``join_lines``: undo layout line breaks (see ``_break_kind``).
+4. ``join_lines``: undo layout line breaks in narrow columns (line widths,
+   punctuation and headline layout decide, see ``_break_kind``); in
+   paragraph-per-line text only breaks inside a clause or a word go.
 5. ``squeeze_spaces``: drop letter-spacing and spaces next to CJK punctuation
    or between CJK and digits; keep a single space between two multi-character
    words (``本报记者 哈薇薇``, ``忠信有为 精医笃行``) because there it is a
@@ -35,7 +37,6 @@ from kg.records import NormalizedText
 
 # Character classes (strings, reused in the patterns below).
 _IDEO = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
-_CJK_PUNCT = "\u3001-\u303f\u2010-\u2027\u00b7\u30fb\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65"
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
 _PINYIN_LETTER = "a-zü" + _TONED
 
@@ -56,7 +57,6 @@ RE_IDEO = re.compile(rf"[{_IDEO}]")
 RE_SPACES = re.compile(r" +")
 RE_LINE_FINAL = re.compile(r"[。！？!?；;…][”’」』）)》\]]*$")
 RE_MEDIAL = re.compile(r"[，、,；;]")
-RE_ANY_PUNCT = re.compile(r"[，、,；;。！？!?：:…]")
 # A line that starts with a clause tail of 1-3 characters: "试，到……".
 RE_CLAUSE_TAIL_START = re.compile(r"^[^，、,；;。！？!?：:… ]{1,3}[，、,；;。！？!?：:…]")
 RE_OPENER_END = re.compile(r"[“‘（(《「『【]$")
@@ -88,29 +88,28 @@ _CJK_PUNCT_SET = frozenset(chr(c) for c in range(0x3001, 0x3040)) | frozenset(
 
 Index = list[int]
 Step = Callable[[str, Index], tuple[str, Index]]
+# (start, end, keep, char): replace text[start:end] by ``char`` ("" deletes),
+# the new character standing at the source offset of position ``keep``.
+Edit = tuple[int, int, int, str]
 
 
-def _apply(text: str, index: Index, edits: Sequence[tuple[int, int, int]]) -> tuple[str, Index]:
-    """Apply sorted, non-overlapping edits ``(start, end, keep)``.
+def _delete(start: int, end: int) -> Edit:
+    return (start, end, -1, "")
 
-    ``keep`` is -1 to delete ``[start, end)``, or a position inside it whose
-    character stands for the whole range (a paragraph break keeps one newline).
-    A negative ``keep`` below -1 encodes "emit a space for position ``-keep-2``".
-    """
+
+def _apply(text: str, index: Index, edits: Sequence[Edit]) -> tuple[str, Index]:
+    """Apply sorted, non-overlapping edits to the text and its index together."""
     if not edits:
         return text, index
     parts: list[str] = []
     new_index: Index = []
     pos = 0
-    for start, end, keep in edits:
+    for start, end, keep, char in edits:
         parts.append(text[pos:start])
         new_index.extend(index[pos:start])
-        if keep >= 0:
-            parts.append(text[keep])
+        if char:
+            parts.append(char)
             new_index.append(index[keep])
-        elif keep < -1:
-            parts.append(" ")
-            new_index.append(index[-keep - 2])
         pos = end
     parts.append(text[pos:])
     new_index.extend(index[pos:])
@@ -127,7 +126,7 @@ def fold_width(text: str, index: Index) -> tuple[str, Index]:
     Returns:
         The folded text and its index (one-to-one except the dropped ``\\r``).
     """
-    text, index = _apply(text, index, [(m.start(), m.end(), -1) for m in RE_CRLF.finditer(text)])
+    text, index = _apply(text, index, [_delete(*m.span()) for m in RE_CRLF.finditer(text)])
     if RE_FOLDABLE.search(text) is None:  # the common case; translate() is slow on CJK text
         return text, index
     return text.translate(_FOLD_TABLE), index
@@ -139,7 +138,7 @@ def strip_pinyin(text: str, index: Index) -> tuple[str, Index]:
     A tone mark is required, so ``(2024)``, ``(通讯员 张三)`` and plain Latin
     words in brackets stay.
     """
-    return _apply(text, index, [(m.start(), m.end(), -1) for m in RE_PINYIN.finditer(text)])
+    return _apply(text, index, [_delete(*m.span()) for m in RE_PINYIN.finditer(text)])
 
 
 def _is_anchor(unit: str) -> bool:
@@ -151,6 +150,15 @@ def _is_anchor(unit: str) -> bool:
     return len(unit) >= 3 and len(set(RE_IDEO.findall(unit))) >= 2
 
 
+def _line_window(text: str, start: int, end: int) -> tuple[int, int]:
+    """From the start of the line before ``start`` to the end of the line after ``end``."""
+    before = text.rfind("\n", 0, start)
+    lo = text.rfind("\n", 0, max(before, 0)) + 1
+    after = text.find("\n", end)
+    hi = text.find("\n", after + 1) if after >= 0 else -1
+    return lo, hi if hi >= 0 else len(text)
+
+
 def _doubled_spans(text: str) -> list[tuple[int, int, int]]:
     """Spans ``(start, end, unit_length)`` of doubled runs to collapse, sorted."""
     anchors = [m for m in RE_DOUBLED.finditer(text) if _is_anchor(m.group(2))]
@@ -159,11 +167,10 @@ def _doubled_spans(text: str) -> list[tuple[int, int, int]]:
     candidates = [(m.start(), m.end(), len(m.group(2)), True) for m in anchors]
     covered = [(m.start(), m.end()) for m in anchors]
     # Short doubled chunks only matter next to an anchor: search the lines around it.
-    seen_lo = -1
+    seen_lo = 0
     for m in anchors:
-        lo = max(text.rfind("\n", 0, max(text.rfind("\n", 0, m.start()), 0)) + 1, seen_lo)
-        hi = text.find("\n", text.find("\n", m.end()) + 1)
-        hi = len(text) if hi < 0 or text.find("\n", m.end()) < 0 else hi
+        lo, hi = _line_window(text, m.start(), m.end())
+        lo = max(lo, seen_lo)  # windows of neighbouring anchors overlap
         for short in RE_DOUBLED_SHORT.finditer(text, lo, hi):
             s, e = short.span()
             if not any(a < e and s < b for a, b in covered):
@@ -189,10 +196,10 @@ def collapse_doubled(text: str, index: Index) -> tuple[str, Index]:
     only when they touch such a run, so ``人人``, ``谢谢``, ``常抓常新`` and
     ``——`` elsewhere are left alone. A whole line repeated is also kept once.
     """
-    edits = [(start + unit, end, -1) for start, end, unit in _doubled_spans(text)]
+    edits = [_delete(start + unit, end) for start, end, unit in _doubled_spans(text)]
     text, index = _apply(text, index, edits)
     line_edits = [
-        (m.start() + len(m.group(1)), m.end(), -1)
+        _delete(m.start() + len(m.group(1)), m.end())
         for m in RE_DUP_LINE.finditer(text)
         if len(set(RE_IDEO.findall(m.group(1)))) >= 2
     ]
@@ -295,7 +302,12 @@ def join_lines(text: str, index: Index) -> tuple[str, Index]:
     a comma or runs the full column width). Headlines, captions and bylines
     (short, or laid out with separator spaces) keep their break, as does
     every sentence-final line. Blank lines collapse into one ``\\n``. Joining
-    two Latin/digit words leaves one space.
+    two Latin words leaves one space.
+
+    Web pages put each paragraph on one line; there (see
+    ``_paragraph_per_line``) a break is removed only inside a clause (the line
+    ends with a comma or an opening bracket) or inside a word: the two
+    characters around it form a word of jieba's dictionary (``新模|式``).
     """
     raw_lines = text.split("\n")
     starts: list[int] = []
@@ -311,13 +323,13 @@ def join_lines(text: str, index: Index) -> tuple[str, Index]:
             lines.append(stripped)
         pos += len(raw) + 1
     if not lines:
-        return _apply(text, index, [(0, len(text), -1)] if text else [])
+        return _apply(text, index, [_delete(0, len(text))] if text else [])
     widths = [_display_length(line) for line in lines]
     ordered = sorted(widths)
     column = 0.5 * ordered[(len(ordered) * 9) // 10]
-    edits: list[tuple[int, int, int]] = []
+    edits: list[Edit] = []
     if starts[0] > 0:
-        edits.append((0, starts[0], -1))
+        edits.append(_delete(0, starts[0]))
     paragraph_mode = _paragraph_per_line(widths)
     prev_joined = False
     for i in range(len(lines) - 1):
@@ -331,13 +343,13 @@ def join_lines(text: str, index: Index) -> tuple[str, Index]:
         if kind == "newline":
             keep = text.index("\n", gap_start, gap_end)
             if not (gap_end - gap_start == 1):
-                edits.append((gap_start, gap_end, keep))
+                edits.append((gap_start, gap_end, keep, "\n"))
         elif RE_LATIN_END.search(lines[i]) and RE_LATIN_START.match(lines[i + 1]):
-            edits.append((gap_start, gap_end, -2 - gap_start))  # two Latin words: keep them apart
+            edits.append((gap_start, gap_end, gap_start, " "))  # two Latin words: keep them apart
         else:
-            edits.append((gap_start, gap_end, -1))
+            edits.append(_delete(gap_start, gap_end))
     if ends[-1] < len(text):
-        edits.append((ends[-1], len(text), -1))
+        edits.append(_delete(ends[-1], len(text)))
     return _apply(text, index, edits)
 
 
@@ -370,16 +382,16 @@ def squeeze_spaces(text: str, index: Index) -> tuple[str, Index]:
     ``2023 年 5 月`` -> ``2023年5月``; ``本报记者 哈薇薇`` and ``new model`` keep
     their space.
     """
-    edits: list[tuple[int, int, int]] = []
+    edits: list[Edit] = []
     last = len(text)
     for match in RE_SPACES.finditer(text):
         start, end = match.span()
         if start == 0 or end == last or text[start - 1] == "\n" or text[end] == "\n":
-            edits.append((start, end, -1))
+            edits.append(_delete(start, end))
         elif _drop_space(text, start, end):
-            edits.append((start, end, -1))
+            edits.append(_delete(start, end))
         elif end - start > 1:
-            edits.append((start, end, start))
+            edits.append((start, end, start, " "))
     return _apply(text, index, edits)
 
 
