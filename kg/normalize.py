@@ -278,7 +278,7 @@ def _break_kind(lines: list[str], widths: list[float], column: float, i: int, bl
         return "newline"
     if RE_OPENER_END.search(line) or RE_MEDIAL.search(line):
         return "join"
-    if _title_like(line):
+    if not prev_joined and _title_like(line):  # a line continuing a sentence is no headline
         return "newline"
     window = sorted(widths[max(0, i - 4) : i + 5])  # median, robust to headlines and wide blocks
     local = window[len(window) // 2]

@@ -105,8 +105,20 @@ def test_normalize_joins_column_wraps_and_keeps_headlines():
         ("会议结束。\r\n\r\n\r\n下一步。\r\n", "会议结束。\n下一步。"),
         ("来源:日报\n作者:张三 李四\n编辑:王五", "来源:日报\n作者:张三 李四\n编辑:王五"),
         ("  \n\n标题\n\n\n", "标题"),
+        (
+            "医院家医团队事迹广受关注，中央电视台\n\n《新闻直播间》 专题报道了家医服务团\n队把志愿服务融入主题教育的做法。",
+            "医院家医团队事迹广受关注，中央电视台《新闻直播间》专题报道了家医服务团队把志愿服务融入主题教育的做法。",
+        ),
     ],
-    ids=["two-line-headline", "sentence-end-keeps-newline", "quote-close", "crlf-blank-lines", "web-metadata", "edges"],
+    ids=[
+        "two-line-headline",
+        "sentence-end-keeps-newline",
+        "quote-close",
+        "crlf-blank-lines",
+        "web-metadata",
+        "edges",
+        "spaced-line-inside-sentence",
+    ],
 )
 def test_normalize_line_breaks(source, expected):
     assert normalize(source).text == expected
