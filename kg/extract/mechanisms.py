@@ -104,7 +104,8 @@ def _tail_end(m: str, pos: int, b: int) -> int | None:
     """End of the head-ended words after a quote (“三榜”赛马机制), or None.
 
     Among the head ends in reach, the longest one followed by a clear boundary
-    wins; without one, the shortest (“…”赛马机制梳理出…清单 stops at 机制).
+    wins; without one, the first strong head (“…”考核机制梳理出…清单 stops at
+    机制), else the first head.
     """
     hit = _rules()["mechanism/quoted-tail"].match(m, pos, b)
     if not hit:
@@ -114,7 +115,10 @@ def _tail_end(m: str, pos: int, b: int) -> int | None:
     if not ends:
         return None
     hard = [k for k in ends if k >= b or m[k] in HARD_BOUNDARY or not "\u4e00" <= m[k] <= "\u9fff"]
-    return hard[-1] if hard else ends[0]
+    if hard:
+        return hard[-1]
+    strong = [k for k in ends if _strong_head_end_re().search(m, ts, k)]
+    return strong[0] if strong else ends[0]
 
 
 def _core_ok(core: str, blocked: frozenset[str], has_tail: bool) -> bool:

@@ -1,0 +1,95 @@
+"""Honors extractor on hand-written sentences (not seed text)."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from kg.extract import honors
+from kg.extract.context import DocContext
+from kg.records import EntityKey, NormalizedText, SourceText
+from kg.segment import split_sentences
+from kg.vocab import EntityType, Predicate
+
+HOSPITAL = EntityKey(EntityType.HOSPITAL, ("某市第一人民医院",))
+
+
+class _OneHospital:
+    """Scope stub: every position belongs to one hospital."""
+
+    def hospital_at(self, offset):
+        return HOSPITAL
+
+    def hospitals(self):
+        return []
+
+
+def _ctx(text: str) -> DocContext:
+    src = SourceText("t.txt", "t.txt", text, "utf-8", hashlib.sha256(text.encode()).hexdigest())
+    norm = NormalizedText(text, tuple(range(len(text))))
+    ctx = DocContext(source=src, norm=norm, sentences=split_sentences(norm))
+    ctx.scope = _OneHospital()
+    return ctx
+
+
+def _honors(text: str) -> list[tuple[str, int | None, str | None]]:
+    seen = {}
+    for f in honors.extract(_ctx(text)):
+        e = f.entity
+        seen[e.key] = (e.label, e.year, e.recipient_unit)
+    return sorted(seen.values(), key=str)
+
+
+def test_honors_strips_leading_year_and_quotes():
+    assert _honors("该院荣膺“2023年省级公立医院党建示范医院”。") == [("省级公立医院党建示范医院", 2023, None)]
+
+
+def test_honors_year_from_sentence_start():
+    assert _honors("2021年5月，某市第一人民医院荣获“全省文明单位”称号。") == [("全省文明单位", 2021, None)]
+
+
+def test_honors_two_units_share_one_title():
+    got = _honors("医院药剂科党支部与放射科党支部双双获评“区级示范党支部”。")
+    assert got == [("区级示范党支部", None, "放射科党支部"), ("区级示范党支部", None, "药剂科党支部")]
+
+
+def test_honors_party_committee_is_a_unit():
+    assert _honors("医院党委荣获“全省先进基层党组织”荣誉称号。") == [("全省先进基层党组织", None, "党委")]
+
+
+@pytest.mark.parametrize("text", [
+    "李四获评全市优秀共产党员。",
+    "5名护士获得“最美护士”称号。",
+])
+def test_honors_persons_are_not_annotated(text):
+    assert _honors(text) == []
+
+
+def test_honors_list_split_and_glued():
+    got = [label for label, _, _ in _honors("医院先后荣获全省卫生系统先进集体、亚运会、亚残运会省级先进集体等荣誉称号。")]
+    assert got == ["亚运会、亚残运会省级先进集体", "全省卫生系统先进集体"]
+
+
+def test_honors_weak_cue_needs_suffix():
+    assert _honors("该院获得患者的一致好评。") == []
+
+
+def test_honors_disposal_sentence_is_a_plan():
+    assert _honors("医院将心内科建设成为区域医疗中心。") == []
+
+
+def test_honors_links_received_honor_from_scope():
+    findings = list(honors.extract(_ctx("医院入选全国公立医院高质量发展试点医院。")))
+    assert findings and all(
+        link.predicate is Predicate.RECEIVED_HONOR and link.subject == HOSPITAL for f in findings for link in f.links
+    )
+
+
+def test_honors_yearless_mention_takes_the_known_year():
+    text = "2022年，医院荣获“全国巾帼文明岗”称号。“全国巾帼文明岗”的称号来之不易。"
+    assert _honors(text) == [("全国巾帼文明岗", 2022, None)]
+
+
+def test_honors_traditional_text_keeps_its_characters():
+    assert _honors("該院榮獲“全國衛生系統先進集體”稱號。") == [("全國衛生系統先進集體", None, None)]

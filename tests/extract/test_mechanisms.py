@@ -1,0 +1,94 @@
+"""Mechanisms extractor on hand-written sentences (not seed text)."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from kg.extract import mechanisms
+from kg.extract.context import DocContext
+from kg.records import EntityKey, NormalizedText, SourceText
+from kg.segment import split_sentences
+from kg.vocab import EntityType, Predicate
+
+HOSPITAL = EntityKey(EntityType.HOSPITAL, ("某县人民医院",))
+
+
+class _OneHospital:
+    """Scope stub: every position belongs to one hospital."""
+
+    def hospital_at(self, offset):
+        return HOSPITAL
+
+    def hospitals(self):
+        return []
+
+
+def _ctx(text: str) -> DocContext:
+    src = SourceText("t.txt", "t.txt", text, "utf-8", hashlib.sha256(text.encode()).hexdigest())
+    norm = NormalizedText(text, tuple(range(len(text))))
+    ctx = DocContext(source=src, norm=norm, sentences=split_sentences(norm))
+    ctx.scope = _OneHospital()
+    return ctx
+
+
+def _mechs(text: str) -> dict[str, tuple[str, ...]]:
+    return {f.entity.label: f.entity.aliases for f in mechanisms.extract(_ctx(text))}
+
+
+def test_mechanisms_quoted_core_with_tail_keeps_core_as_alias():
+    assert _mechs("医院推行“三色预警”管理机制。") == {"三色预警管理机制": ("三色预警",)}
+
+
+def test_mechanisms_tail_stops_at_the_first_uncertain_head():
+    assert list(_mechs("“红黑榜”考核机制梳理出12项整改清单。")) == ["红黑榜考核机制"]
+
+
+def test_mechanisms_quoted_name_ending_in_head():
+    assert list(_mechs("医院把“科主任负责制”落到实处。")) == ["科主任负责制"]
+
+
+def test_mechanisms_cue_then_quoted_run():
+    assert set(_mechs("医院打造了“党建+护理”“党建+科研”系列品牌。")) == {"党建+护理", "党建+科研系列品牌"}
+
+
+def test_mechanisms_unquoted_name_after_nearest_cue():
+    assert list(_mechs("医院建立了医疗纠纷快速处置机制。")) == ["医疗纠纷快速处置机制"]
+
+
+def test_mechanisms_unquoted_list_members():
+    got = set(_mechs("医院制定了院长办公会议事规则、中层干部轮岗制度，成效明显。"))
+    assert got == {"院长办公会议事规则", "中层干部轮岗制度"}
+
+
+def test_mechanisms_list_closed_by_etc():
+    assert set(_mechs("通过青年导师制、“师带徒”等举措培养人才。")) == {"青年导师制", "师带徒"}
+
+
+@pytest.mark.parametrize("text", [
+    "医院坚持“忠诚仁爱”院训。",  # a motto
+    "以“质量第一”为目标。",  # a goal
+    "医院加强管理，完善各项规章制度。",  # generic phrase
+    "思想政治工作如同“铸魂工程”。",  # a simile
+    "全院上下形成“一盘棋”。",  # a buzzword
+])
+def test_mechanisms_slogans_and_generic_phrases_are_skipped(text):
+    assert _mechs(text) == {}
+
+
+def test_mechanisms_same_core_merges_in_document():
+    got = _mechs("医院推行“四化”模式。“四化”党建新思路成效明显。")
+    assert list(got) == ["四化党建新思路"] and "四化" in got["四化党建新思路"]
+
+
+def test_mechanisms_link_implements_from_scope():
+    findings = list(mechanisms.extract(_ctx("医院实行“日清日结”工作法。")))
+    assert findings and all(
+        link.predicate is Predicate.IMPLEMENTS and link.subject == HOSPITAL for f in findings for link in f.links
+    )
+
+
+def test_mechanisms_key_is_simplified_label_keeps_traditional():
+    (f,) = mechanisms.extract(_ctx("醫院推行“雙向轉診”工作機制。"))
+    assert f.entity.label == "雙向轉診工作機制" and f.entity.key.parts == ("双向转诊工作机制",)
