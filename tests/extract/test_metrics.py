@@ -1,0 +1,176 @@
+"""Metrics extractor: figures, exclusions, names, in-document merge and measuredBy credit."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from kg.extract import metrics
+from kg.extract.context import DocContext, Finding
+from kg.extract.metric_scan import scan
+from kg.records import Entity, EntityKey, NormalizedText, SourceText
+from kg.segment import split_sentences
+from kg.vocab import EntityType, Predicate
+
+HOSPITAL = EntityKey(EntityType.HOSPITAL, ("安和县人民医院",))
+
+
+class OneHospital:
+    """Scope stub: every position belongs to one hospital."""
+
+    def hospital_at(self, offset):
+        return HOSPITAL
+
+    def hospitals(self):
+        return []
+
+
+def context(text: str, mechanisms: tuple[tuple[str, tuple[str, ...]], ...] = ()) -> DocContext:
+    source = SourceText("t.txt", "t.txt", text, "utf-8", "0" * 64)
+    norm = NormalizedText(text, tuple(range(len(text))))
+    ctx = DocContext(source=source, norm=norm, sentences=split_sentences(norm), scope=OneHospital())
+    for label, aliases in mechanisms:
+        key = EntityKey(EntityType.MECHANISM, (label,))
+        ctx.findings.append(Finding(Entity(key, label, aliases=aliases), ctx.sentences[0]))
+    return ctx
+
+
+def figures(text: str) -> list[tuple[str, str]]:
+    return [(str(c.value), c.unit) for c in scan(text)]
+
+
+# -- what counts as a figure -------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("今年医院新建了14个病区，引进博士26名。", [("14", "个"), ("26", "名")]),
+        ("患者满意度达到95.2%，较上年提高3.1个百分点。", [("95.2", "%"), ("3.1", "百分点")]),
+        ("全年门诊量46万人次，手术1.2万台次。", [("460000", "人次"), ("12000", "台次")]),
+        ("共开展义诊四十余场。", [("40", "场")]),
+        ("投入资金800万元改造病房。", [("8000000", "元")]),
+        ("平均候诊时间缩短到12分钟。", [("12", "分钟")]),
+    ],
+)
+def test_metrics_scan_finds_quantities(text, expected):
+    assert figures(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2023年5月8日，医院召开大会。",  # years and dates
+        "第三党支部书记发言，一是抓学习，二是抓落实。",  # ordinals
+        "医院荣获“三甲”称号，推进“十四五”规划和“双百”工程。",  # numbers inside names
+        "浏览:2381次 发布时间 10:25:30",  # page furniture
+        "这只是一个缩影，守住两个底线。",  # small Chinese numerals as articles
+        "从四个方面作了部署，明确7个维度的任务。",  # enumerations of a plan's parts
+        "作为全省12家试点单位之一，在全国1800家参评医院中名列前茅。",  # counts of outside bodies
+        "推行“1+3”模式，即1个中心带动3支队伍。",  # digits explaining a numeric name
+        "58岁的王某已从医30年。",  # ages and career lengths of persons
+    ],
+)
+def test_metrics_scan_skips_non_metrics(text):
+    assert figures(text) == []
+
+
+def test_metrics_scan_approximate_markers():
+    got = {str(c.value): c.approximate for c in scan("服务群众近8万人次，举办讲座60余场，接诊1200名患者。")}
+    assert got == {"80000": True, "60": True, "1200": False}
+
+
+def test_metrics_scan_from_a_to_b():
+    (cand,) = scan("床位由500张增加到800张。")
+    assert (cand.value, cand.from_value, cand.unit) == (Decimal(800), Decimal(500), "张")
+    (cand,) = scan("平均住院日从9.5天缩短至7.8天。")
+    assert (cand.value, cand.from_value) == (Decimal("7.8"), Decimal("9.5"))
+
+
+def test_metrics_scan_ranks():
+    got = [(str(c.value), c.unit, c.kind) for c in scan("在绩效考核中位列全省第五、全国排名从320名提升至251名。")]
+    assert got == [("5", "名", "rank"), ("251", "名", "rank")]
+
+
+def test_metrics_scan_durations_need_a_cue():
+    assert figures("医院连续8年保持零投诉，走过六十载风雨。") == [("8", "年"), ("60", "年")]
+    assert figures("未来3年将建成新院区。") == []
+
+
+def test_metrics_scan_year_and_comparison_base():
+    (share, change) = scan("2022年，出院患者随访率为91%，比2021年提高6个百分点。")
+    assert share.year == change.year == 2022
+    assert share.name == "出院患者随访率"
+
+
+def test_metrics_scan_names_counts_by_their_noun():
+    (cand,) = scan("医院现有11个临床重点专科。")
+    assert cand.name == "临床重点专科数量"
+
+
+# -- entities and relations --------------------------------------------------
+def test_metrics_extract_reports_metric_with_key():
+    ctx = context("2021年，医院组建了15支志愿服务队。")
+    (finding,) = metrics.extract(ctx)
+    entity = finding.entity
+    assert entity.key.parts == ("安和县人民医院", "志愿服务队数量", "15", "支", "2021")
+    assert entity.value == Decimal(15) and entity.year == 2021
+    assert [link.predicate for link in finding.links] == [Predicate.REPORTS_METRIC]
+
+
+def test_metrics_extract_merges_a_repeated_figure():
+    ctx = context("医院共设18个党支部。依托18个临床党支部开展活动。")
+    keys = {f.entity.key for f in metrics.extract(ctx)}
+    assert len(keys) == 1
+
+
+def test_metrics_extract_keeps_equal_shares_of_different_things():
+    ctx = context("门诊量同比增长12%。手术量同比增长12%。")
+    keys = {f.entity.key for f in metrics.extract(ctx)}
+    assert len(keys) == 2
+
+
+def test_metrics_extract_keeps_traditional_label():
+    ctx = context("醫院開展義診活動12場。")
+    (finding,) = metrics.extract(ctx)
+    assert finding.entity.label == "義診活動數量" or finding.entity.label.startswith("義診活動")
+    assert finding.entity.key.parts[1] == "义诊活动数量"
+
+
+# -- measuredBy ----------------------------------------------------------------
+def credited(text: str, mechanisms) -> dict[str, str]:
+    out = {}
+    for f in metrics.extract(context(text, mechanisms)):
+        for link in f.links:
+            if link.predicate == Predicate.MEASURED_BY:
+                out[f.entity.key.parts[2]] = link.subject.parts[0]
+    return out
+
+
+def test_metrics_credit_practice_opening_the_sentence():
+    text = "医院通过“红旗榜”考评机制，使门诊满意度提升至96%，投诉下降40%。"
+    assert credited(text, [("红旗榜考评机制", ("红旗榜",))]) == {"96": "红旗榜考评机制", "40": "红旗榜考评机制"}
+
+
+def test_metrics_credit_quoted_part_of_a_label():
+    text = "“先锋榜”梳理出25项服务承诺。"
+    assert credited(text, [("党员先锋榜", ())]) == {"25": "党员先锋榜"}
+
+
+def test_metrics_credit_not_for_a_practice_mentioned_mid_clause():
+    text = "科室对照“六好”标准，将病区由6个扩为9个。"
+    assert credited(text, [("六好标准", ("六好",))]) == {}
+
+
+def test_metrics_credit_previous_sentence_ending_with_the_practice():
+    text = "各支部开展“红心护航”行动。组建突击队5支、服务队7支。"
+    assert credited(text, [("红心护航行动", ("红心护航",))]) == {"5": "红心护航行动", "7": "红心护航行动"}
+
+
+def test_metrics_credit_attendance_of_a_meeting_on_the_practice():
+    text = "医院召开“清风行动”动员大会。会议由院长主持。全院党员400余人参加会议。"
+    assert credited(text, [("清风行动", ())]) == {"400": "清风行动"}
+
+
+def test_metrics_credit_parallel_clause_breaks_the_link():
+    text = "制定“双述双评”制度，同时新建9个工作室。"
+    assert credited(text, [("双述双评制度", ("双述双评",))]) == {}
