@@ -35,3 +35,24 @@ def write_bytes(path: str | os.PathLike, data: bytes) -> Path:
 def write_text(path: str | os.PathLike, text: str) -> Path:
     """Write ``text`` as UTF-8 with ``\\n`` line ends, atomically."""
     return write_bytes(path, text.encode("utf-8"))
+
+
+def remove_stale_parts(folder: str | os.PathLike) -> int:
+    """Delete temporary ``.*.part`` files and folders left by a killed earlier run.
+
+    Only names made by ``write_bytes`` (and the store exporter's ``.store.*.part``
+    folders) are touched. Returns how many were removed.
+    """
+    import shutil
+
+    root = Path(folder)
+    if not root.is_dir():
+        return 0
+    removed = 0
+    for path in sorted(root.rglob(".*.part"), reverse=True):
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+        removed += 1
+    return removed

@@ -12,6 +12,7 @@ from typing import Callable, Iterable, Sequence
 
 from kg.export import DEFAULT_FORMATS, EXPORTERS, get_exporter
 from kg.graph import KnowledgeGraph
+from kg.atomic import remove_stale_parts
 from kg.cache import FactsCache
 from kg.parallel import Ready, map_dask, map_local
 from kg.records import DocumentFacts, Skipped, SkipReason, SourceText
@@ -151,6 +152,7 @@ def build(
         return BuildReport(graph=graph, documents=len(facts), skipped=skipped)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    remove_stale_parts(out)
     outputs: list[Path] = []
     for name in formats:
         outputs.extend(get_exporter(name)(graph, out))
