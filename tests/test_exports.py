@@ -1,0 +1,17 @@
+"""The committed exports/ folder is exactly what a fresh build of seeds/ writes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_exports_equal_fresh_build(seeds_build, repo_root):
+    committed = _files(repo_root / "exports")
+    fresh = _files(seeds_build)
+    assert sorted(committed) == sorted(fresh), "exports/ has other files than a fresh build: run `python3 dev.py build`"
+    stale = [name for name in fresh if committed[name] != fresh[name]]
+    assert not stale, f"exports/ is stale, rebuild it: {stale[:5]}"
