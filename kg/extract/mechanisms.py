@@ -43,8 +43,12 @@ RE_LEAD_ADJ = re.compile(r"(?:了|起|出|好|的)?(?:(?:较为|更加|日益|�
 HARD_BOUNDARY = set("和与及等的并为是在将把让使这正已都也还更就从向，、。；：！？,;:!? ”")
 #: a quoted phrase used as a simile (如同“铸魂工程”) is not the hospital's practice.
 RE_SIMILE = re.compile(r"(?:如同|犹如|好比|宛如|好像|像)[^，。；]{0,6}$")
+#: a quoted clause starting with a disposal/causative verb is a slogan (“将健康融入所有政策”).
+RE_VERB_START = re.compile(r"[将把让使对]")
 MAX_NAME = 40
 MIN_UNQUOTED = 4
+#: an unquoted name needs this much before its head (组织体系, 内部制度 are generic).
+MIN_MODIFIER = 3
 
 
 @lru_cache(maxsize=1)
@@ -121,9 +125,17 @@ def _tail_end(m: str, pos: int, b: int) -> int | None:
     return strong[0] if strong else ends[0]
 
 
+def _free_after(m: str, pos: int, b: int) -> bool:
+    """A quoted name stands alone when no noun continues right after it (“北医三院”APP)."""
+    return pos >= b or m[pos] in HARD_BOUNDARY or m[pos] in "（(" or not (
+        "\u4e00" <= m[pos] <= "\u9fff" or m[pos].isascii() and m[pos].isalnum())
+
+
 def _core_ok(core: str, blocked: frozenset[str], has_tail: bool) -> bool:
     """Can a quoted core be (the start of) a mechanism name?"""
     if not 1 <= len(core) <= (40 if has_tail else 30) or core in _stop_quoted():
+        return False
+    if "%" in core or RE_VERB_START.match(core):
         return False
     if not has_tail and (len(core) < 2 or core.isdigit() or "的" in core or RE_SLOGAN.search(core)):
         return False
@@ -169,7 +181,7 @@ def _quoted_candidates(m: str, sent: Sentence, blocked: frozenset[str]) -> Itera
                     yield "mechanism/quoted-self", q.inner_start, q.inner_end, q.inner_start, q.inner_end
             elif not _core_ok(core, blocked, False):
                 continue
-            elif cue or etc or lever or done or listed or (last_tail and len(run) > 1):
+            elif (cue and (cue.group().startswith(("以", "用")) or _free_after(m, run[-1].end, b))) or etc or lever or done or listed or (last_tail and len(run) > 1):
                 rid = ("mechanism/cue-quoted" if cue else "mechanism/list-etc" if etc else
                        "mechanism/as-lever" if lever else "mechanism/quoted-implemented" if done else
                        "mechanism/quoted-tail")
@@ -249,7 +261,7 @@ def _unquoted_candidates(m: str, sent: Sentence, quote_spans: list[tuple[int, in
         if slogan:
             start = slogan.end()
         name, modifier = m[start:he], m[start:hs]
-        if len(name) < MIN_UNQUOTED or len(modifier) < 2 or modifier in _generic():
+        if len(name) < MIN_UNQUOTED or len(modifier) < MIN_MODIFIER or modifier in _generic():
             continue
         if name.startswith("的") or "等" in name or RE_COUNT_MODIFIER.match(modifier):
             continue
