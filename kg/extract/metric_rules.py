@@ -66,9 +66,12 @@ class MetricRules:
     frame_end: tuple[str, ...]
     enumeration_nouns: tuple[str, ...]
     count_nouns: tuple[str, ...]
+    vague_cn: tuple[str, ...]
+    vague_all: tuple[str, ...]
     name_head: tuple[str, ...]
     name_tail: tuple[str, ...]
     name_cut: tuple[str, ...]
+    name_borrow: tuple[str, ...]
     noun_stops: tuple[str, ...]
     rank_words: tuple[str, ...]
     credit: Mapping[str, tuple[str, ...]]
@@ -101,6 +104,7 @@ def rules() -> MetricRules:
     duration = load_tsv("metric_duration_cues", required=("cue", "position"), key="cue")
     foreign = load_tsv("metric_foreign_cues", required=("cue", "where"), key="cue")
     strip = load_tsv("metric_name_strip", required=("word", "side"))
+    vague = load_tsv("metric_vague_prefixes", required=("prefix", "applies"), key="prefix")
     credit = _credit()
     fills = _fills()
     rows = pattern_rows()
@@ -131,9 +135,12 @@ def rules() -> MetricRules:
         frame_end=_column(foreign, "where", "frame_end", "cue"),
         enumeration_nouns=_longest_first(load_list("metric_enumeration_nouns")),
         count_nouns=_longest_first(load_list("metric_count_nouns")),
+        vague_cn=_column(vague, "applies", "cn", "prefix"),
+        vague_all=_column(vague, "applies", "all", "prefix"),
         name_head=_column(strip, "side", "head", "word"),
         name_tail=_column(strip, "side", "tail", "word"),
         name_cut=_column(strip, "side", "cut", "word"),
+        name_borrow=_column(strip, "side", "borrow", "word"),
         noun_stops=_longest_first(load_list("metric_noun_stops")),
         rank_words=tuple(w for w in load_list("metric_rank_scopes") if not w.startswith(("全", "省", "市", "国"))),
         credit=credit,

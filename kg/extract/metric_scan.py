@@ -33,8 +33,8 @@ COUNT_KINDS = ("count",)
 SELF_NAMED_UNITS = ("人次", "剂次", "台次", "例次")
 MAX_NOUN = 10
 MAX_NAME = 24
-#: a percent name this short (提升, 较提升) borrows the previous figure's name.
-SHORT_NAME = 4
+#: money names that need no 金额 suffix.
+MONEY_NAMES = ("金额", "资金", "经费", "收入", "费用")
 #: longest quoted span still treated as a name.
 MAX_QUOTED = 40
 
@@ -89,9 +89,9 @@ def scan(text: str, r: MetricRules | None = None) -> list[Candidate]:
             # the "from A" figure is part of this one, not a metric of its own
             found = [c for c in found if not (from_span[0] <= c.start < from_span[1])]
             consumed.append(from_span)
-        if found and cand.kind in ("percent", "points") and len(cand.name) <= SHORT_NAME:
+        if found and cand.kind in ("percent", "points") and cand.name.startswith(r.name_borrow):
             # 满意度为93.75%，较上年提升了8个百分点: the change is named after the figure before it
-            cand = replace(cand, name=found[-1].name + cand.name)
+            cand = replace(cand, name=_strip_suffix(found[-1].name) + cand.name)
         found.append(cand)
     return sorted(found, key=lambda c: c.start)
 
@@ -127,6 +127,9 @@ def _quantity(text: str, m: re.Match[str], numeric_digits: set[str], years, r: M
     before_num = text[:start].rstrip()
     if before_num.endswith("第"):
         return None, None  # list ordinal
+    if not m.group("pre") and (any(before_num.endswith(v) for v in r.vague_all) or (
+            is_cn and any(before_num.endswith(v) for v in r.vague_cn))):
+        return None, None  # 数十场, 上百人, 每千人口: vague or a rate base
     if not m.group("pre") and (r.glued.search(text[:num_start]) or r.after_year.search(text[:num_start])):
         return None, None  # code, phone number, id, clock time or 2024年10期
     if any(text.startswith(b, unit_start) for b in r.unit_blockers if b.startswith(unit_text)):
@@ -177,6 +180,9 @@ def _quantity(text: str, m: re.Match[str], numeric_digits: set[str], years, r: M
     name_end = from_span[0] if from_span else start
     phrase = _name_phrase(text, name_start, name_end, r)
     kind = "rank" if unit.canonical == "名" and any(w in phrase for w in r.rank_words) else unit.kind
+    if not phrase and kind == "percent":
+        # 90%以上的患者: the share is named by what follows
+        phrase = _noun(text, end + 1 if text[end:end + 1] == "的" else end, r) + "占比"
     name = _metric_name(phrase, noun, unit.canonical, kind)
     return Candidate(start, end, value, unit.canonical, kind, approximate, from_value,
                      _year(years, start), name, noun, "metric/quantity"), from_span
@@ -202,10 +208,17 @@ def _metric_name(before: str, noun: str, unit: str, kind: str) -> str:
         return (before + noun)[:MAX_NAME] or unit
     if kind in COUNT_KINDS and unit in SELF_NAMED_UNITS:
         return (before or noun) + unit if not (before or noun).endswith(unit) else before or noun
+    if kind == "money":
+        return before if before.endswith(MONEY_NAMES) else before + "金额"
     if kind in COUNT_KINDS:
         thing = noun if len(noun) >= 2 else before
         return (thing + "数量") if thing and not thing.endswith(("数量", "数", "量")) else thing or unit + "数"
     return before or noun or unit
+
+
+def _strip_suffix(name: str) -> str:
+    """A name without the 数量 the extractor added (党员数量 -> 党员)."""
+    return name[:-2] if name.endswith("数量") and len(name) > 2 else name
 
 
 def _name_phrase(text: str, start: int, end: int, r: MetricRules) -> str:
