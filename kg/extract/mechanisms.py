@@ -45,6 +45,8 @@ HARD_BOUNDARY = set("和与及等的并为是在将把让使这正已都也还�
 RE_SIMILE = re.compile(r"(?:如同|犹如|好比|宛如|好像|像)[^，。；]{0,6}$")
 #: a quoted clause starting with a disposal/causative verb is a slogan (“将健康融入所有政策”).
 RE_VERB_START = re.compile(r"[将把让使对]")
+#: 以…为中心 / 以…为本: a guiding slogan, not a practice.
+RE_SLOGAN_CORE = re.compile(r"以.+为(?:中心|核心|本|根本|导向|引领|主线)$")
 MAX_NAME = 40
 MIN_UNQUOTED = 4
 #: an unquoted name needs this much before its head (组织体系, 内部制度 are generic).
@@ -119,10 +121,9 @@ def _tail_end(m: str, pos: int, b: int) -> int | None:
     if not ends:
         return None
     hard = [k for k in ends if k >= b or m[k] in HARD_BOUNDARY or not "\u4e00" <= m[k] <= "\u9fff"]
-    if hard:
-        return hard[-1]
     strong = [k for k in ends if _strong_head_end_re().search(m, ts, k)]
-    return strong[0] if strong else ends[0]
+    end = hard[-1] if hard else strong[0] if strong else ends[0]
+    return None if _non_head_re().match(m, end) else end
 
 
 def _free_after(m: str, pos: int, b: int) -> bool:
@@ -135,7 +136,7 @@ def _core_ok(core: str, blocked: frozenset[str], has_tail: bool) -> bool:
     """Can a quoted core be (the start of) a mechanism name?"""
     if not 1 <= len(core) <= (40 if has_tail else 30) or core in _stop_quoted():
         return False
-    if "%" in core or RE_VERB_START.match(core):
+    if "%" in core or RE_VERB_START.match(core) or RE_SLOGAN_CORE.match(core):
         return False
     if not has_tail and (len(core) < 2 or core.isdigit() or "的" in core or RE_SLOGAN.search(core)):
         return False
@@ -248,7 +249,8 @@ def _unquoted_candidates(m: str, sent: Sentence, quote_spans: list[tuple[int, in
             if hs - (adj.end() if adj else cue.end()) >= 2:
                 start = adj.end() if adj else cue.end()
                 break
-        if seg > lo and seg - 1 == last_end and (start is None or start < seg):
+        listed = seg > lo and seg - 1 == last_end and (start is None or start < seg)
+        if listed:
             start = seg  # next member of a list whose previous member was a name
         if start is None:
             continue
@@ -261,7 +263,7 @@ def _unquoted_candidates(m: str, sent: Sentence, quote_spans: list[tuple[int, in
         if slogan:
             start = slogan.end()
         name, modifier = m[start:he], m[start:hs]
-        if len(name) < MIN_UNQUOTED or len(modifier) < MIN_MODIFIER or modifier in _generic():
+        if len(name) < MIN_UNQUOTED or len(modifier) < (2 if listed else MIN_MODIFIER) or modifier in _generic():
             continue
         if name.startswith("的") or "等" in name or RE_COUNT_MODIFIER.match(modifier):
             continue

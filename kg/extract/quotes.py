@@ -58,7 +58,9 @@ def find_quoted(text: str, max_len: int = MAX_QUOTED) -> list[Quoted]:
             continue
         if 0 < j - i - 1 <= max_len:
             out.append(Quoted(i, j + 1, i + 1, j))
-        i = j + 1
+            i = j + 1
+        else:  # a long quotation: look for names quoted inside it (‘四化’)
+            i += 1
     return out
 
 
