@@ -25,7 +25,7 @@ from functools import lru_cache
 from kg.chinese import to_simplified
 from kg.extract.context import DocContext
 from kg.extract.metric_rules import MetricRules, rules
-from kg.extract.metric_scan import CLAUSE_BOUNDARIES, QUOTE_CHARS, QUOTE_PAIRS
+from kg.extract.metric_scan import CLAUSE_BOUNDARIES, QUOTE_CHARS, quoted_spans
 from kg.records import EntityKey
 from kg.vocab import EntityType
 
@@ -151,7 +151,7 @@ class CreditIndex:
         """Mentions in one sentence: known forms in the quote-free view, then quoted parts of labels."""
         kept = [i for i, ch in enumerate(text) if ch not in QUOTE_CHARS and not ch.isspace()]
         plain = "".join(text[i] for i in kept)
-        quoted = _quoted_spans(text)
+        quoted = quoted_spans(text)
         quoted_inner = {(a, b) for a, b in quoted}
         found: dict[int, Mention] = {}
         for form, key in self._forms.items():
@@ -189,20 +189,6 @@ def _core(form: str, suffixes: tuple[str, ...]) -> str:
         if form.endswith(suffix) and len(form) > len(suffix):
             return form[: -len(suffix)].rstrip("的")
     return form
-
-
-def _quoted_spans(text: str) -> list[tuple[int, int]]:
-    """Inner spans of the quoted names of a sentence."""
-    out = []
-    i = 0
-    while i < len(text):
-        close = QUOTE_PAIRS.get(text[i])
-        j = text.find(close, i + 1, i + 42) if close else -1
-        if j > 0:
-            out.append((i + 1, j))
-            i = j
-        i += 1
-    return out
 
 
 def _clause_start(text: str, pos: int) -> int:

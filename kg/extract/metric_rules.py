@@ -26,6 +26,8 @@ KINDS = (
     "numeric_name", "glued", "credit_prefix", "credit_prefix_bare", "credit_prev_tail", "after_year",
 )
 RE_PLACEHOLDER = re.compile(r"\{([A-Z_]+)\}")
+#: punctuation and particles that always end a counted noun (function words are in metric_noun_stops.txt).
+NOUN_STOP_CHARS = "，,。；;：:！？!?、—\n的和与及并（）()《》 "
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,6 @@ class MetricRules:
     units: Mapping[str, Unit]
     approx_before: frozenset[str]
     approx_after: frozenset[str]
-    unit_blockers: tuple[str, ...]
     duration_before: tuple[str, ...]
     duration_after: tuple[str, ...]
     noise_cues: tuple[str, ...]
@@ -72,7 +73,8 @@ class MetricRules:
     name_tail: tuple[str, ...]
     name_cut: tuple[str, ...]
     name_borrow: tuple[str, ...]
-    noun_stops: tuple[str, ...]
+    noun_stop: re.Pattern[str]
+    blockers_by_unit: Mapping[str, tuple[str, ...]]
     rank_words: tuple[str, ...]
     credit: Mapping[str, tuple[str, ...]]
     mechanism_suffixes: tuple[str, ...]
@@ -104,6 +106,7 @@ def rules() -> MetricRules:
     duration = load_tsv("metric_duration_cues", required=("cue", "position"), key="cue")
     foreign = load_tsv("metric_foreign_cues", required=("cue", "where"), key="cue")
     strip = load_tsv("metric_name_strip", required=("word", "side"))
+    blockers = _longest_first(load_list("metric_unit_blockers"))
     vague = load_tsv("metric_vague_prefixes", required=("prefix", "applies"), key="prefix")
     credit = _credit()
     fills = _fills()
@@ -124,7 +127,6 @@ def rules() -> MetricRules:
         units=units,
         approx_before=frozenset(_column(approx, "position", "before", "marker")),
         approx_after=frozenset(_column(approx, "position", "after", "marker")),
-        unit_blockers=_longest_first(load_list("metric_unit_blockers")),
         duration_before=_column(duration, "position", "before", "cue"),
         duration_after=_column(duration, "position", "after", "cue"),
         noise_cues=_longest_first(load_list("metric_noise_cues")),
@@ -141,7 +143,10 @@ def rules() -> MetricRules:
         name_tail=_column(strip, "side", "tail", "word"),
         name_cut=_column(strip, "side", "cut", "word"),
         name_borrow=_column(strip, "side", "borrow", "word"),
-        noun_stops=_longest_first(load_list("metric_noun_stops")),
+        noun_stop=re.compile(
+            "[" + re.escape(NOUN_STOP_CHARS) + "]|" + alternation(load_list("metric_noun_stops"))
+        ),
+        blockers_by_unit={u: tuple(b for b in blockers if b.startswith(u)) for u in units},
         rank_words=tuple(w for w in load_list("metric_rank_scopes") if not w.startswith(("全", "省", "市", "国"))),
         credit=credit,
         mechanism_suffixes=_longest_first(load_list("metric_mechanism_suffixes")),

@@ -22,11 +22,10 @@ from kg.extract.numbers import NumberError, parse_number
 NAME_BOUNDARIES = "，,。；;：:！？!?、—\n"
 #: clause boundaries for context checks (a 、 list stays one clause).
 CLAUSE_BOUNDARIES = "，,。；;：:！？!?—\n"
-#: characters that end a counted noun after the unit.
-NOUN_STOPS = set(NAME_BOUNDARIES) | set("的和与及并、（）()《》 ")
 #: quote pairs whose content is a name, not running text.
 QUOTE_PAIRS = {"“": "”", "「": "」", "『": "』", "《": "》", "‘": "’"}
 QUOTE_CHARS = "“”「」『』《》‘’\"'"
+RE_QUOTE_OPEN = re.compile('[“「『《‘"]')
 #: counts whose name is "<thing>数量"; other kinds are named by the phrase before the number.
 COUNT_KINDS = ("count",)
 #: units named after the thing they count (门诊诊疗人次), not "<thing>数量".
@@ -67,7 +66,7 @@ def scan(text: str, r: MetricRules | None = None) -> list[Candidate]:
         Candidates in text order.
     """
     r = r or rules()
-    quoted = _quoted_mask(text)
+    quoted = _Quoted(text)
     numeric_digits = {c for m in r.numeric_name.finditer(text) for c in m.group("token") if c.isdigit()}
     years = [(m.start(), m.end(), int(m.group("year2") or m.group("year"))) for m in r.year.finditer(text)
              if not r.year_base.search(text[: m.start()])]
@@ -96,7 +95,7 @@ def scan(text: str, r: MetricRules | None = None) -> list[Candidate]:
     return sorted(found, key=lambda c: c.start)
 
 
-def _rank(text: str, m: re.Match[str], quoted: list[bool], years, r: MetricRules) -> Candidate | None:
+def _rank(text: str, m: re.Match[str], quoted: "_Quoted", years, r: MetricRules) -> Candidate | None:
     """A rank (全国第九, 全省第七名) or None for a plain ordinal (第二党支部)."""
     if quoted[m.start("num")]:
         return None
@@ -132,9 +131,9 @@ def _quantity(text: str, m: re.Match[str], numeric_digits: set[str], years, r: M
         return None, None  # 数十场, 上百人, 每千人口: vague or a rate base
     if not m.group("pre") and (r.glued.search(text[:num_start]) or r.after_year.search(text[:num_start])):
         return None, None  # code, phone number, id, clock time or 2024年10期
-    if any(text.startswith(b, unit_start) for b in r.unit_blockers if b.startswith(unit_text)):
+    if text.startswith(r.blockers_by_unit.get(unit_text, ()), unit_start):
         return None, None
-    if any(before_num.rstrip(":：").endswith(c) for c in r.noise_cues):
+    if before_num.rstrip(":：").endswith(r.noise_cues):
         return None, None
     try:
         value, inner_approx = parse_number(num + (m.group("mag") or ""))
@@ -248,14 +247,10 @@ def _name_phrase(text: str, start: int, end: int, r: MetricRules) -> str:
 
 def _noun(text: str, end: int, r: MetricRules) -> str:
     """The counted noun right after a unit (29个党支部 -> 党支部), quotes removed."""
-    out = []
-    for i, ch in enumerate(text[end:end + MAX_NOUN + 4], end):
-        if ch in QUOTE_CHARS:
-            continue
-        if ch in NOUN_STOPS or len(out) >= MAX_NOUN or any(text.startswith(w, i) for w in r.noun_stops):
-            break
-        out.append(ch)
-    return "".join(out)
+    window = text[end:end + MAX_NOUN + 4]
+    stop = r.noun_stop.search(window)
+    noun = "".join(ch for ch in (window[: stop.start()] if stop else window) if ch not in QUOTE_CHARS)
+    return noun[:MAX_NOUN]
 
 
 def _clause_start(text: str, pos: int, boundaries: str) -> int:
@@ -281,20 +276,40 @@ def _year(years: list[tuple[int, int, int]], pos: int) -> int | None:
     return best
 
 
-def _quoted_mask(text: str) -> list[bool]:
-    """For each character, whether it stands inside quotes or book-title marks.
+class _Quoted:
+    """Which positions of a sentence stand inside quotes or book-title marks (computed on first use).
 
     A mark without its closing partner within ``MAX_QUOTED`` characters is a
-    quotation of speech or a broken line, not a name, and masks nothing.
+    quotation of speech or a broken line, not a name, and covers nothing.
     """
-    mask = [False] * (len(text) + 1)
-    i = 0
-    while i < len(text):
-        close = QUOTE_PAIRS.get(text[i]) or ('"' if text[i] == '"' else None)
-        j = text.find(close, i + 1, i + 2 + MAX_QUOTED) if close else -1
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._spans: list[tuple[int, int]] | None = None
+
+    def __getitem__(self, pos: int) -> bool:
+        if self._spans is None:
+            self._spans = quoted_spans(self._text)
+        return any(a <= pos < b for a, b in self._spans)
+
+
+def quoted_spans(text: str) -> list[tuple[int, int]]:
+    """Inner spans of the quoted names of a sentence.
+
+    Args:
+        text: one sentence.
+
+    Returns:
+        ``[start, end)`` spans between the marks, in order; an opening mark
+        without its partner within ``MAX_QUOTED`` characters yields nothing.
+    """
+    spans = []
+    for m in RE_QUOTE_OPEN.finditer(text):
+        i = m.start()
+        if spans and i < spans[-1][1]:
+            continue  # inside the previous quote
+        close = QUOTE_PAIRS.get(text[i], '"')
+        j = text.find(close, i + 1, i + 2 + MAX_QUOTED)
         if j > 0:
-            for k in range(i + 1, j):
-                mask[k] = True
-            i = j
-        i += 1
-    return mask
+            spans.append((i + 1, j))
+    return spans
