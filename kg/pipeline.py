@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from itertools import chain
+from typing import Callable, Iterable, Iterator, Sequence
 
 from kg.export import DEFAULT_FORMATS, EXPORTERS, get_exporter
 from kg.graph import KnowledgeGraph
@@ -86,12 +87,15 @@ def read_and_extract(
             else:
                 yield Ready((None, item, True))
 
+    items: Iterable = work_items()
     if scheduler:
-        results = map_dask(_extract_keyed, work_items(), scheduler)
+        results = map_dask(_extract_keyed, items, scheduler)
     else:
         if jobs > 1:
+            items, jobs = _small_input_runs_serially(items, jobs)
+        if jobs > 1:
             warm_up()
-        results = map_local(_extract_keyed, work_items(), jobs)
+        results = map_local(_extract_keyed, items, jobs)
     facts: list[DocumentFacts] = []
     skipped: list[Skipped] = []
     for source, result, from_cache in results:
@@ -106,6 +110,23 @@ def read_and_extract(
         if progress:
             progress(sizes.pop(result.doc.path, 0))
     return facts, skipped
+
+
+#: below this much uncached text, starting worker processes costs more than it saves
+SERIAL_TEXT_LIMIT = 1_000_000
+
+
+def _small_input_runs_serially(items: Iterator, jobs: int) -> tuple[Iterator, int]:
+    """Look ahead in the stream: if it ends before SERIAL_TEXT_LIMIT characters of work, use one process."""
+    head: list = []
+    pending = 0
+    for item in items:
+        head.append(item)
+        if not isinstance(item, Ready):
+            pending += len(item.text)
+            if pending >= SERIAL_TEXT_LIMIT:
+                return chain(head, items), jobs
+    return iter(head), 1
 
 
 def _extract_keyed(source: SourceText) -> tuple[SourceText, DocumentFacts | Skipped, bool]:

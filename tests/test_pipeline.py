@@ -23,7 +23,10 @@ def corpus(tmp_path, seeds_dir) -> Path:
     return folder
 
 
-def test_pipeline_jobs_output_identical_to_serial(corpus, tmp_path):
+def test_pipeline_jobs_output_identical_to_serial(corpus, tmp_path, monkeypatch):
+    import kg.pipeline
+
+    monkeypatch.setattr(kg.pipeline, "SERIAL_TEXT_LIMIT", 0)  # use the pool even for five articles
     build([corpus], tmp_path / "serial", ["ttl", "html"], jobs=1)
     build([corpus], tmp_path / "parallel", ["ttl", "html"], jobs=2)
     assert _files(tmp_path / "serial") == _files(tmp_path / "parallel")
