@@ -172,7 +172,7 @@ def _quoted_candidates(m: str, sent: Sentence, blocked: frozenset[str]) -> Itera
             yield from _list_before(m, a, run[0].start)
         for k, q in enumerate(run):
             core = clean_label(m[q.inner_start:q.inner_end])
-            if _in_title(m, a, q.start) or _non_head_re().match(m, q.end, b):
+            if _in_title(m, a, q.start) or (_non_head_re().match(m, q.end, b) and not rules["mechanism/coined-plus"].search(core)):
                 continue
             tail = last_tail if k == len(run) - 1 else None
             if tail and _core_ok(core, blocked, True):
@@ -182,6 +182,8 @@ def _quoted_candidates(m: str, sent: Sentence, blocked: frozenset[str]) -> Itera
                     yield "mechanism/quoted-self", q.inner_start, q.inner_end, q.inner_start, q.inner_end
             elif not _core_ok(core, blocked, False):
                 continue
+            elif rules["mechanism/coined-plus"].search(core) and len(core) >= 3:  # 党建+, 互联网+
+                yield "mechanism/coined-plus", q.inner_start, q.inner_end, q.inner_start, q.inner_end
             elif (cue and (cue.group().startswith(("以", "用")) or _free_after(m, run[-1].end, b))) or etc or lever or done or listed or (last_tail and len(run) > 1):
                 rid = ("mechanism/cue-quoted" if cue else "mechanism/list-etc" if etc else
                        "mechanism/as-lever" if lever else "mechanism/quoted-implemented" if done else
