@@ -123,6 +123,8 @@ def open_graph(path: str | Path | None = None, use_store: bool = True) -> Graph:
         st.bulk_load(path=str(rdf_file), format=fmt)
     except SyntaxError as exc:
         raise QueryError(f"{rdf_file}: cannot parse: {exc}") from None
+    except OSError as exc:
+        raise QueryError(f"{rdf_file}: cannot read: {exc.strerror or exc}") from None
     if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
         # The default graph is the RDF merge of the document graphs (a set, as
         # graph.ttl is); pyoxigraph's union-default-graph option would repeat a
