@@ -226,3 +226,16 @@ def test_pages_large_graph_overview_settles_and_says_so(browser, tmp_path):
         assert page.errors == [] and page.requests == []
     finally:
         page.close()
+
+
+def test_pages_empty_graph_loads_cleanly(browser, tmp_path):
+    from kg.graph import KnowledgeGraph
+
+    write(KnowledgeGraph(), tmp_path)
+    page = Page(browser, (tmp_path / "graph.html").as_uri())
+    try:
+        page.wait_ready()
+        assert page.eval("window.kgView.nodes.length") == 0
+        assert page.errors == [] and page.requests == []
+    finally:
+        page.close()

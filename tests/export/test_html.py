@@ -204,3 +204,15 @@ def test_html_modules_import_only_the_graph_model():
         imported = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
         imported |= {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
         assert not {m for m in imported if m.split(".")[:2] in (["kg", "extract"], ["kg", "resolve"]) or m.startswith("pyvis")}
+
+
+def test_html_empty_graph_writes_overview_and_index(tmp_path):
+    written = write(KnowledgeGraph(), tmp_path)
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in written) == [
+        "assets/kg-view.js",
+        "assets/vis-network.min.js",
+        "graph.html",
+        "index.html",
+    ]
+    assert data_block((tmp_path / "graph.html").read_text(encoding="utf-8"))["nodes"] == []
+    assert "没有医院 No hospitals" in (tmp_path / "index.html").read_text(encoding="utf-8")

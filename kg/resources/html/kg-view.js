@@ -212,6 +212,10 @@
   }
   api.select = select;
 
+  document.addEventListener("keydown", function (ev) {
+    if (ev.key === "Escape" && !panel.hidden) { panel.hidden = true; network.unselectAll(); }
+  });
+
   network.on("click", function (params) {
     if (params.nodes.length) { showNode(params.nodes[0]); }
     else if (params.edges.length) { showEdge(params.edges[0]); }
