@@ -54,6 +54,8 @@ RE_UNIT_SPLIT = re.compile(r"与|和|及|、")
 RE_HOSPITAL_CUT = re.compile(r".*(?:医院|院|其|中心)")
 RE_LEVEL = re.compile(r"国家级|省级|市级|县级|区级")
 MAX_TAIL_AFTER_SUFFIX = 3
+#: a hospital named at most this many characters before the cue is the recipient (医院党委已先后荣获).
+MAX_SUBJECT_GAP = 8
 #: text before a quoted honor that names the recipient (…医院) or the conferring body (市直工委, 卫健委).
 RE_DROP_PREFIX = re.compile(r"(?:医院|院|委|委员会|协会|学会|局|厅|办)$")
 
@@ -309,7 +311,7 @@ def extract(ctx: DocContext) -> Iterable[Finding]:
     out: list[Finding] = []
     for sent in ctx.sentences:
         for rule_id, s, e, year, units, anchor in _candidates(ctx, sent):
-            hospital = ctx.scope.hospital_at(anchor) if ctx.scope else None
+            hospital = _recipient(ctx, sent, anchor)
             if hospital is None:
                 continue
             label = clean_label(ctx.text[s:e]).strip("《》")
@@ -321,7 +323,26 @@ def extract(ctx: DocContext) -> Iterable[Finding]:
                 entity = Entity(key, label, year=year, recipient_unit=unit,
                                 level=level.group() if level else None, rule_id=rule_id)
                 out.append(Finding(entity, sent, (Link(Predicate.RECEIVED_HONOR, hospital, key),)))
-    return _merge_units(_merge_years(out))
+    return _merge_abbreviations(_merge_units(_merge_years(out)))
+
+
+def _recipient(ctx: DocContext, sent: Sentence, anchor: int) -> EntityKey | None:
+    """The hospital that received the honor: the one named right before the cue, else the scope's.
+
+    A hospital just before the cue verb is its subject even where the scope
+    reads it as a partner (对…医院获批…表示祝贺).
+    """
+    if ctx.scope is None:
+        return None
+    mentions_in = getattr(ctx.scope, "mentions_in", None)
+    if mentions_in is not None:
+        start = _clause_start(ctx.match_text, sent.start, anchor)
+        found = mentions_in(start, anchor)
+        if found:
+            mention, key = found[-1]
+            if anchor - mention.end <= MAX_SUBJECT_GAP:
+                return key
+    return ctx.scope.hospital_at(anchor)
 
 
 def _merge_years(findings: list[Finding]) -> list[Finding]:
@@ -365,3 +386,31 @@ def _merge_units(findings: list[Finding]) -> list[Finding]:
                         tuple(replace(link, object=key) for link in f.links))
         out.append(f)
     return out
+
+
+def _is_subsequence(short: str, long_: str) -> bool:
+    it = iter(long_)
+    return all(c in it for c in short)
+
+
+def _merge_abbreviations(findings: list[Finding]) -> list[Finding]:
+    """Fold a headline's short form (全国典型案例) into the full title named in the body.
+
+    The short form keeps the full title's first and last two characters, is a
+    subsequence of it and at most half as long.
+    """
+    entities = {f.entity.key: f.entity for f in findings}
+    target: dict[EntityKey, EntityKey] = {}
+    for a in entities:
+        ha, ta, ya, _ = a.parts
+        for b in entities:
+            hb, tb, yb, _ = b.parts
+            if hb == ha and (not ya or not yb or ya == yb) and len(tb) >= 2 * len(ta) \
+                    and ta[:2] == tb[:2] and ta[-2:] == tb[-2:] and _is_subsequence(ta, tb):
+                target[a] = b
+                break
+    if not target:
+        return findings
+    return [Finding(entities[target[f.entity.key]], f.sentence,
+                    tuple(replace(link, object=target[f.entity.key]) for link in f.links))
+            if f.entity.key in target else f for f in findings]
