@@ -195,7 +195,8 @@ def _foreign(text: str, clause_start: int, start: int, end: int, clause_end: int
         return True
     if any(c in clause for c in r.foreign_clause):
         return True
-    if any(clause.startswith(c) for c in r.foreign_clause_start):
+    if clause.startswith(r.foreign_clause_start) or text.lstrip().startswith(r.foreign_clause_start):
+        # 全市共有…28家，其中三级医院9家: the opening subject governs the whole sentence
         return True
     head = text[clause_start:start]
     return any(s in head for s in r.frame_start) and any(after.rstrip().endswith(e) for e in r.frame_end)

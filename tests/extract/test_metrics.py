@@ -68,6 +68,7 @@ def test_metrics_scan_finds_quantities(text, expected):
         "作为全省12家试点单位之一，在全国1800家参评医院中名列前茅。",  # counts of outside bodies
         "推行“1+3”模式，即1个中心带动3支队伍。",  # digits explaining a numeric name
         "58岁的王某已从医30年。",  # ages and career lengths of persons
+        "全省共有三级医院64家，其中专科医院15家。",  # figures about the province
     ],
 )
 def test_metrics_scan_skips_non_metrics(text):
@@ -119,6 +120,12 @@ def test_metrics_extract_reports_metric_with_key():
 
 def test_metrics_extract_merges_a_repeated_figure():
     ctx = context("医院共设18个党支部。依托18个临床党支部开展活动。")
+    keys = {f.entity.key for f in metrics.extract(ctx)}
+    assert len(keys) == 1
+
+
+def test_metrics_extract_merges_headline_and_body():
+    ctx = context("体检量突破50万人次\n医院全年体检量50万人次。")
     keys = {f.entity.key for f in metrics.extract(ctx)}
     assert len(keys) == 1
 
