@@ -104,11 +104,21 @@ def _same_thing(a: Candidate, b: Candidate) -> bool:
     (党支部 / 临床党支部…) or end alike; shares and changes need equal names,
     since 同比增长10% of two different things is common.
     """
-    if a.name == b.name or _dice(a.name, b.name) >= SAME_NAME_DICE:
+    if a.name == b.name or _dice(_measured(a.name), _measured(b.name)) >= SAME_NAME_DICE:
         return True  # 门诊量突破100万人次 (headline) / 年门诊量100万人次 (body)
     if not (a.noun and b.noun and len(a.noun) >= 2 and len(b.noun) >= 2):
         return False
     return a.noun in b.noun or b.noun in a.noun or a.noun[-SAME_THING_CHARS:] == b.noun[-SAME_THING_CHARS:]
+
+
+def _measured(name: str) -> str:
+    """What a name measures, without comparison words and added suffixes (门诊量同比增长 -> 门诊量)."""
+    for word in rules().name_borrow:
+        if len(word) > 1:
+            name = name.replace(word, "")
+    for suffix in NAME_SUFFIXES:
+        name = name.removesuffix(suffix)
+    return name
 
 
 def _dice(a: str, b: str) -> float:
