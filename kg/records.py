@@ -172,3 +172,4 @@ class DocumentFacts:
     doc: DocumentInfo
     entities: tuple[Entity, ...] = ()
     relations: tuple[Relation, ...] = ()
+    problems: tuple[str, ...] = ()  # extractor failures, "module: ExcType: message" (the build goes on)

@@ -40,14 +40,44 @@ def extract_document(source: SourceText, norm: NormalizedText) -> DocumentFacts:
     from kg.extract.scope import build_scope  # local: scope imports lexicons at first use
 
     ctx = DocContext(source=source, norm=norm, sentences=split_sentences(norm))
-    ctx.scope = build_scope(ctx)
-    ctx.findings.extend(ctx.scope.hospitals())
-    for extract in _extractors():
-        ctx.findings.extend(extract(ctx))
-    return _to_facts(ctx)
+    problems: list[str] = []
+    try:
+        ctx.scope = build_scope(ctx)
+        ctx.findings.extend(ctx.scope.hospitals())
+    except Exception as exc:  # noqa: BLE001 - one bad document must not stop the build
+        problems.append(_problem("kg.extract.scope", exc))
+        ctx.scope = _NoScope()
+    for name, extract in zip(EXTRACTORS, _extractors()):
+        try:
+            # materialize inside the try: extractors may be generators that fail late
+            ctx.findings.extend(list(extract(ctx)))
+        except Exception as exc:  # noqa: BLE001 - record and go on with the other extractors
+            problems.append(_problem(name, exc))
+    return _to_facts(ctx, tuple(problems))
 
 
-def _to_facts(ctx: DocContext) -> DocumentFacts:
+class _NoScope:
+    """Scope used when building the real one failed: no hospital anywhere."""
+
+    def hospital_at(self, offset: int):
+        return None
+
+    def hospitals(self) -> list[Finding]:
+        return []
+
+    def mentions_in(self, start: int, end: int) -> list:
+        return []
+
+    def resolve(self, name: str):
+        return None
+
+
+def _problem(module: str, exc: Exception) -> str:
+    """One line naming the failing extractor and the error."""
+    return f"{module}: {type(exc).__name__}: {exc}"
+
+
+def _to_facts(ctx: DocContext, problems: tuple[str, ...] = ()) -> DocumentFacts:
     entities: dict = {}
     relations: list[Relation] = []
     for finding in ctx.findings:
@@ -61,7 +91,7 @@ def _to_facts(ctx: DocContext) -> DocumentFacts:
             )
     src = ctx.source
     doc = DocumentInfo(src.doc_id, src.file_name, src.path, src.sha256, src.encoding, _title(ctx))
-    return DocumentFacts(doc, tuple(entities.values()), tuple(relations))
+    return DocumentFacts(doc, tuple(entities.values()), tuple(relations), problems)
 
 
 def _merge(a: Entity, b: Entity) -> Entity:
