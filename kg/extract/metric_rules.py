@@ -214,6 +214,7 @@ def _fills() -> dict[str, str]:
         "CHANGE": alternation(load_list("metric_change_verbs")),
         "RANK_SCOPE": alternation(load_list("metric_rank_scopes")),
         "CREDIT_SUBJECT": alternation(credit.get("subject", ())),
+        "CREDIT_OPENER": alternation(credit.get("opener", ())),
         "CREDIT_VERB": alternation(credit.get("verb", ())),
         "CREDIT_DETERMINER": alternation(credit.get("determiner", ())),
         "CREDIT_PREV_TAIL": alternation(credit.get("prev_tail", ())),

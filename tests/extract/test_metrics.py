@@ -181,3 +181,8 @@ def test_metrics_credit_attendance_of_a_meeting_on_the_practice():
 def test_metrics_credit_parallel_clause_breaks_the_link():
     text = "制定“双述双评”制度，同时新建9个工作室。"
     assert credited(text, [("双述双评制度", ("双述双评",))]) == {}
+
+
+def test_metrics_credit_opener_before_the_practice():
+    text = "自推行“夜间门诊”服务以来，累计接诊患者3.2万人次。"
+    assert credited(text, [("夜间门诊服务", ("夜间门诊",))]) == {"32000": "夜间门诊服务"}
