@@ -48,6 +48,8 @@ RE_COUNT_AFTER = re.compile(r"[\d一二三四五六七八九十两]+(?:个|项|�
 RE_LEAD_COUNT = re.compile(r"(?:了|为|被|首批|一批|[\d一二三四五六七八九十两几]+(?:个|项|家|所|批次))+")
 RE_LEAD_YEAR = re.compile(r"(?:(?:19|20)\d{2}[-－—~～至到])?((?:19|20)\d{2})(?:年度|年)?")
 RE_CTX_YEAR = re.compile(r"(?<![\d\-－—~～至到])((?:19|20)\d{2})年(?!度?[\-－—~～至到]\d)")
+#: a sentence opening with a time phrase (2024年12月，) dates what follows.
+RE_LEAD_TIME = re.compile(r"(?:(?:19|20)\d{2}[-－—~～至到])?((?:19|20)\d{2})年(?:[\d一二三四五六七八九十]{1,2}月)?(?:[\d一二三四五六七八九十]{1,3}日)?(?:以来|起|初|底|末|上半年|下半年)?[，,]")
 RE_PERSON_SUBJECT = re.compile(r"[\d一二三四五六七八九十两]+名|同志|个人")
 RE_ADVERBS = re.compile(r"(?:亦|也|还|均|都|双双|分别|先后|多次|连续[\d一二三四五六七八九十两]+年|首批|成功|已|曾|再次|又|相继|今年|去年)+$")
 RE_UNIT_SPLIT = re.compile(r"与|和|及|、")
@@ -215,13 +217,21 @@ def _trim(m: str, s: int, e: int) -> tuple[int, int, int | None]:
     return s, e, year
 
 
-def _units(m: str, clause_start: int, cue_start: int) -> list[str | None] | None:
+@lru_cache(maxsize=1)
+def _post_re() -> re.Pattern[str]:
+    return re.compile(alternation(load_list("posts")) + r"[\u4e00-\u9fff]{2,4}$|" + alternation(load_list("posts")) + "$")
+
+
+def _units(m: str, clause_start: int, cue_start: int, people: frozenset[str] = frozenset()) -> list[str | None] | None:
     """Recipient units before the cue; [None] for the hospital itself, None for persons."""
     subject = m[clause_start:cue_start]
-    if RE_PERSON_SUBJECT.search(subject) or RE_DISPOSAL_SUBJECT.search(subject):
+    if RE_DISPOSAL_SUBJECT.search(subject):
         return None
     cut = RE_HOSPITAL_CUT.match(subject)
-    rest = subject[cut.end():] if cut else subject
+    rest = subject[cut.end():] if cut else subject  # 某医院张三介绍了医院获得…: the last hospital word starts it
+    if RE_PERSON_SUBJECT.search(rest) or _post_re().search(RE_ADVERBS.sub("", rest.strip())) \
+            or any(p in rest for p in people):
+        return None  # 3名医生获得…, 心内科主任张三荣获…, or a leader found earlier
     rest = RE_ADVERBS.sub("", rest.strip())
     rest = re.sub(r"^[\d一二三四五六七八九十]+个", "", rest)
     if not rest or not _unit_re().search(rest):
@@ -233,8 +243,13 @@ def _units(m: str, clause_start: int, cue_start: int) -> list[str | None] | None
 
 
 def _context_year(m: str, sent_start: int, pos: int) -> int | None:
-    years = [int(y.group(1)) for y in RE_CTX_YEAR.finditer(m, sent_start, pos)]
-    return years[-1] if years else None
+    """The year of the cue's clause, else of a time phrase opening the sentence (2024年12月，…)."""
+    clause = _clause_start(m, sent_start, pos)
+    years = [int(y.group(1)) for y in RE_CTX_YEAR.finditer(m, clause, pos)]
+    if years:
+        return years[-1]
+    lead = RE_LEAD_TIME.match(m, sent_start, pos)
+    return int(lead.group(1)) if lead else None
 
 
 def _clause_start(m: str, sent_start: int, pos: int) -> int:
@@ -254,6 +269,7 @@ def _candidates(ctx: DocContext, sent: Sentence) -> Iterable[tuple[str, int, int
     m = ctx.match_text
     a, b = sent.start, sent.end
     cues = _cues()
+    people = frozenset(to_simplified(f.entity.label) for f in ctx.found(EntityType.LEADER))
     for rule in _rules():
         for hit in rule.regex.finditer(m, a, b):
             strength = rule.strength or cues.get(hit.group("cue"), "weak") if "cue" in rule.regex.groupindex else rule.strength
@@ -263,7 +279,7 @@ def _candidates(ctx: DocContext, sent: Sentence) -> Iterable[tuple[str, int, int
             else:
                 o_end, trailer = hit.end("obj"), strength == "strong"
             anchor = hit.start()
-            units = _units(m, _clause_start(m, a, anchor), anchor) if "cue" in rule.regex.groupindex else [None]
+            units = _units(m, _clause_start(m, a, anchor), anchor, people) if "cue" in rule.regex.groupindex else [None]
             if units is None:
                 continue
             ctx_year = _context_year(m, a, anchor)

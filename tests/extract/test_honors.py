@@ -61,6 +61,7 @@ def test_honors_party_committee_is_a_unit():
 @pytest.mark.parametrize("text", [
     "李四获评全市优秀共产党员。",
     "5名护士获得“最美护士”称号。",
+    "心内科主任赵六荣获“全国五一劳动奖章”。",
 ])
 def test_honors_persons_are_not_annotated(text):
     assert _honors(text) == []
@@ -93,3 +94,8 @@ def test_honors_yearless_mention_takes_the_known_year():
 
 def test_honors_traditional_text_keeps_its_characters():
     assert _honors("該院榮獲“全國衛生系統先進集體”稱號。") == [("全國衛生系統先進集體", None, None)]
+
+
+def test_honors_time_phrase_dates_the_sentence_but_not_an_old_founding_year():
+    assert _honors("2020年10月，医院入选省级区域医疗中心。") == [("省级区域医疗中心", 2020, None)]
+    assert _honors("医院始建于1958年，现为国家级胸痛中心。") == [("国家级胸痛中心", None, None)]
