@@ -97,10 +97,10 @@ def test_ingest_skips_missing_path(tmp_path):
 
 
 def test_ingest_skips_explicit_unknown_suffix(tmp_path):
-    path = _write(tmp_path / "report.pdf", b"%PDF-1.4")
+    path = _write(tmp_path / "report.doc", b"\xd0\xcf\x11\xe0")
     skipped = _only(list(iter_sources([path])))
     assert skipped.reason is SkipReason.UNSUPPORTED
-    assert skipped.detail == ".pdf"
+    assert skipped.detail == ".doc"
 
 
 def test_ingest_skips_too_large_without_reading(tmp_path):
@@ -146,7 +146,7 @@ def test_ingest_skips_non_regular_file(tmp_path):
 
 
 def test_ingest_walks_folders_sorted_skipping_hidden_and_unknown(tmp_path):
-    for name in ["b.txt", "a/z.md", "a/y.TXT", "c.pdf", ".hidden.txt", ".git/x.txt", "d/.cache/w.txt", "notes"]:
+    for name in ["b.txt", "a/z.md", "a/y.TXT", "c.doc", ".hidden.txt", ".git/x.txt", "d/.cache/w.txt", "notes"]:
         _write(tmp_path / name, "党建".encode("utf-8"))
     results = list(iter_sources([tmp_path]))
     assert [r.path for r in results] == [(tmp_path / n).as_posix() for n in ["a/y.TXT", "a/z.md", "b.txt"]]
@@ -170,6 +170,6 @@ def test_ingest_mixes_skipped_and_read_in_path_order(tmp_path):
     assert [r.reason for r in results if isinstance(r, Skipped)] == [SkipReason.EMPTY, SkipReason.NOT_FOUND]
 
 
-def test_ingest_reader_table_has_text_formats():
-    assert set(ingest.READERS) == {".txt", ".md"}
+def test_ingest_reader_table_has_every_format():
+    assert set(ingest.READERS) == {".txt", ".md", ".html", ".htm", ".pdf", ".docx"}
     assert ingest.READERS[".md"](SIMPLIFIED.encode("utf-8")) == (SIMPLIFIED, "utf-8")
