@@ -60,6 +60,7 @@ def read_and_extract(
     scheduler: str | None = None,
     cache: FactsCache | None = None,
     progress: Callable[[int], None] | None = None,
+    max_bytes: int | None = None,
 ) -> tuple[list[DocumentFacts], list[Skipped]]:
     """Ingest every input and extract each readable document, in sorted path order.
 
@@ -70,16 +71,17 @@ def read_and_extract(
         scheduler: a Dask scheduler address; extraction then runs on that cluster.
         cache: per-document extraction cache (None: extract everything).
         progress: called with the byte size of each document when it is done.
+        max_bytes: per-file size limit (None: ``kg.ingest.DEFAULT_MAX_BYTES``).
 
     Returns:
         Facts of the readable documents and the skipped inputs, both in path order.
     """
-    from kg.ingest import iter_sources
+    from kg.ingest import DEFAULT_MAX_BYTES, iter_sources
 
     sizes: dict[str, int] = {}
 
     def work_items():
-        for item in iter_sources(inputs):
+        for item in iter_sources(inputs, max_bytes=max_bytes or DEFAULT_MAX_BYTES):
             if isinstance(item, SourceText):
                 sizes[item.path] = len(item.text)
                 cached = cache.get(item) if cache else None
@@ -144,6 +146,7 @@ def build(
     scheduler: str | None = None,
     cache: FactsCache | None = None,
     progress: Callable[[int], None] | None = None,
+    max_bytes: int | None = None,
 ) -> BuildReport:
     """Build the knowledge graph of ``inputs`` and write it in ``formats`` under ``out_dir``.
 
@@ -153,7 +156,7 @@ def build(
         formats: exporter names from ``kg.export.EXPORTERS``.
         on_skip: called once per skipped input, as soon as it is known.
         strict: write nothing when any input was skipped.
-        jobs, scheduler, cache, progress: see ``read_and_extract``.
+        jobs, scheduler, cache, progress, max_bytes: see ``read_and_extract``.
 
     Returns:
         A ``BuildReport``.
@@ -165,7 +168,7 @@ def build(
     if unknown:
         raise ValueError(f"unknown format(s): {', '.join(unknown)}; known: {', '.join(EXPORTERS)}")
     facts, skipped = read_and_extract(
-        inputs, on_skip, jobs=jobs, scheduler=scheduler, cache=cache, progress=progress
+        inputs, on_skip, jobs=jobs, scheduler=scheduler, cache=cache, progress=progress, max_bytes=max_bytes
     )
     graph = resolve(facts)
     if not facts or (strict and skipped):

@@ -29,6 +29,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--scheduler", metavar="ADDRESS", help="run extraction on a Dask cluster, e.g. tcp://HOST:8786")
     p.add_argument("--cache-dir", metavar="DIR", help="per-document extraction cache (default: ~/.cache/hospital-kg)")
     p.add_argument("--no-cache", action="store_true", help="extract every document again")
+    p.add_argument(
+        "--max-file-size", type=_size, default=None, metavar="SIZE",
+        help="skip input files larger than SIZE bytes (suffix K, M or G; default: 20M)",
+    )
     p.set_defaults(func=run)
 
 
@@ -64,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
         report = build(
             args.inputs, out, formats, on_skip=report_skip, strict=args.strict,
             jobs=args.jobs or default_jobs(), scheduler=args.scheduler, cache=cache,
-            progress=bar.update if bar else None,
+            progress=bar.update if bar else None, max_bytes=args.max_file_size,
         )
     except OSError as exc:
         name = exc.filename or out
@@ -82,6 +86,21 @@ def run(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(summary(report, out))
     return 2 if report.skipped else 0
+
+
+def _size(value: str) -> int:
+    """Parse ``--max-file-size``: a positive byte count with an optional K/M/G (1024-based) suffix."""
+    units = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
+    text = value.strip().upper().removesuffix("B")
+    factor = units.get(text[-1:], 1)
+    number = text[:-1] if text[-1:] in units else text
+    try:
+        size = int(float(number) * factor)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a size: {value!r} (e.g. 500K, 20M)") from None
+    if size <= 0:
+        raise argparse.ArgumentTypeError(f"must be positive: {value!r}")
+    return size
 
 
 def _progress_bar(quiet: bool):
