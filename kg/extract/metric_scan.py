@@ -217,8 +217,11 @@ def _metric_name(before: str, noun: str, unit: str, kind: str) -> str:
 
 
 def _strip_suffix(name: str) -> str:
-    """A name without the 数量 the extractor added (党员数量 -> 党员)."""
-    return name[:-2] if name.endswith("数量") and len(name) > 2 else name
+    """A name without the suffix the extractor added (党员数量 -> 党员, 门诊量人次 -> 门诊量)."""
+    for suffix in ("数量", *SELF_NAMED_UNITS):
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)]
+    return name
 
 
 def _name_phrase(text: str, start: int, end: int, r: MetricRules) -> str:

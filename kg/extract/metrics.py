@@ -129,19 +129,15 @@ def _dice(a: str, b: str) -> float:
 
 
 def _label(ctx: DocContext, sent: Sentence, name: str) -> str:
-    """The name in the document's own characters where it is a contiguous span of the sentence.
+    """The name in the document's own script.
 
-    Names are built on the Simplified view; a Traditional article keeps its
-    characters when the name (minus an added suffix) occurs as such in it.
+    Names are built on the Simplified view; every character that the
+    sentence writes differently in the original (門 for 门) is written back,
+    so a Traditional article's metric keeps its characters.
     """
-    core, suffix = name, ""
-    for s in NAME_SUFFIXES:
-        if name.endswith(s) and len(name) > len(s):
-            core, suffix = name[: -len(s)], s
-            break
-    match = ctx.match_text[sent.start:sent.end]
-    pos = match.find(core)
-    if pos < 0 or not core:
+    original = ctx.text[sent.start:sent.end]
+    simplified = ctx.match_text[sent.start:sent.end]
+    if original == simplified:
         return name
-    original = ctx.text[sent.start + pos:sent.start + pos + len(core)]
-    return "".join(ch for ch in original if ch not in QUOTE_CHARS) + suffix
+    back = {s: o for s, o in zip(simplified, original) if s != o and o not in QUOTE_CHARS}
+    return "".join(back.get(ch, ch) for ch in name)
