@@ -54,6 +54,7 @@ RE_PERSON_SUBJECT = re.compile(r"[\d一二三四五六七八九十两]+名|同�
 RE_ADVERBS = re.compile(r"(?:亦|也|还|均|都|双双|分别|先后|多次|连续[\d一二三四五六七八九十两]+年|首批|成功|已|曾|再次|又|相继|今年|去年)+$")
 RE_UNIT_SPLIT = re.compile(r"与|和|及|、")
 RE_HOSPITAL_CUT = re.compile(r".*(?:医院|院|其|中心)")
+RE_INNER_UNIT = re.compile(r"(?:^|的)((?:(?!的)[\u4e00-\u9fff]){1,6}?(?:党总支|党支部|支部))(?:[\u4e00-\u9fff]{0,6}案例|申报)")
 RE_LEVEL = re.compile(r"国家级|省级|市级|县级|区级")
 MAX_TAIL_AFTER_SUFFIX = 3
 #: a hospital named at most this many characters before the cue is the recipient (医院党委已先后荣获).
@@ -235,7 +236,8 @@ def _units(m: str, clause_start: int, cue_start: int, people: frozenset[str] = f
     rest = RE_ADVERBS.sub("", rest.strip())
     rest = re.sub(r"^[\d一二三四五六七八九十]+个", "", rest)
     if not rest or not _unit_re().search(rest):
-        return [None]
+        inner = RE_INNER_UNIT.search(rest)  # 申报的第一党总支党建品牌案例: the unit's entry won
+        return [inner.group(1)] if inner else [None]
     units = [re.sub(r"^[\d一二三四五六七八九十]+个", "", u.strip()) for u in RE_UNIT_SPLIT.split(rest)]
     if all(u and len(u) <= 12 and "的" not in u and _unit_re().search(u) for u in units):
         return list(dict.fromkeys(units))
