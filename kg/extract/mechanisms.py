@@ -241,7 +241,7 @@ def _unquoted_candidates(m: str, sent: Sentence, quote_spans: list[tuple[int, in
         hs, he = hit.start(), hit.end()
         if any(s <= hs < e for s, e in quote_spans) or (hs > a and m[hs - 1] in "”」"):
             continue
-        lo = max(_clause_start(m, a, hs), he - MAX_NAME)
+        lo = _clause_start(m, a, hs)
         seg = hs
         while seg > lo and m[seg - 1] != "、":
             seg -= 1
@@ -265,7 +265,7 @@ def _unquoted_candidates(m: str, sent: Sentence, quote_spans: list[tuple[int, in
         if slogan:
             start = slogan.end()
         name, modifier = m[start:he], m[start:hs]
-        if len(name) < MIN_UNQUOTED or len(modifier) < (2 if listed else MIN_MODIFIER) or modifier in _generic():
+        if len(name) > MAX_NAME or len(name) < MIN_UNQUOTED or len(modifier) < (2 if listed else MIN_MODIFIER) or modifier in _generic():
             continue
         if name.startswith("的") or "等" in name or RE_COUNT_MODIFIER.match(modifier):
             continue
