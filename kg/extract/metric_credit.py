@@ -13,8 +13,9 @@ is not credited: precision first.
 Mentions are found in a quote-free view of each sentence, by the
 mechanism's label, aliases, its core without a generic head (三严三实专题教育
 -> 三严三实), or a quoted span that is part of exactly one mechanism's label
-(“清廉榜” in 清廉医院清廉榜). Short forms (under 4 characters) only count
-when quoted.
+(“清廉榜” in 清廉医院清廉榜; a single character only when the sentence defines
+it: “X”是指… in 1+X+9区域化党建联建). Short forms (under 4 characters) only
+count when quoted.
 """
 
 from __future__ import annotations
@@ -164,8 +165,10 @@ class CreditIndex:
                 pos = plain.find(form, pos + 1)
         for a, b in quoted:
             inner = _plain(text[a:b])
-            if len(inner) < 2 or a in found:
+            if a in found or not inner:
                 continue
+            if len(inner) < 2 and not text.startswith(self._r.credit.get("define", ()), b + 1):
+                continue  # one character names a part only when defined: “X”是指…
             owners = {key for label, key in self._labels if inner in label}
             if len(owners) == 1:
                 found[a] = Mention(a, b, owners.pop())

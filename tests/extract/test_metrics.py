@@ -186,3 +186,8 @@ def test_metrics_credit_parallel_clause_breaks_the_link():
 def test_metrics_credit_opener_before_the_practice():
     text = "自推行“夜间门诊”服务以来，累计接诊患者3.2万人次。"
     assert credited(text, [("夜间门诊服务", ("夜间门诊",))]) == {"32000": "夜间门诊服务"}
+
+
+def test_metrics_credit_defined_part_of_a_numeric_name():
+    text = "医院推行“1+N”帮扶模式。“N”是指科室与社区结对。\n即新增结对社区12个。"
+    assert credited(text, [("1+N帮扶模式", ("1+N",))]) == {"12": "1+N帮扶模式"}
