@@ -43,10 +43,14 @@ RE_LEAD_ADJ = re.compile(r"(?:了|起|出|好|的)?(?:(?:较为|更加|日益|�
 HARD_BOUNDARY = set("和与及等的并为是在将把让使这正已都也还更就从向，、。；：！？,;:!? ”")
 #: a quoted phrase used as a simile (如同“铸魂工程”) is not the hospital's practice.
 RE_SIMILE = re.compile(r"(?:如同|犹如|好比|宛如|好像|像)[^，。；]{0,6}$")
+#: a quote after 有 (打造有“一院”辨识度的…) is an attribute; after 各种 (各种“便民利民”活动) a category.
+RE_ATTRIBUTE_BEFORE = re.compile(r"(?:有|各种|各类|多种|多项)$")
 #: a quoted clause starting with a disposal/causative verb is a slogan (“将健康融入所有政策”).
 RE_VERB_START = re.compile(r"[将把让使对]")
 #: 以…为中心 / 以…为本: a guiding slogan, not a practice.
 RE_SLOGAN_CORE = re.compile(r"以.+为(?:中心|核心|本|根本|导向|引领|主线)$")
+#: a vague head after the generic 党建工作 / 医院治理 (创新党建工作模式, 完善医院治理体系) names nothing.
+RE_GENERIC_NAME = re.compile(r"(?:党建工作|医院治理|管理|服务|工作)(?:新)?(?:模式|体系|机制|思路)")
 MAX_NAME = 40
 MIN_UNQUOTED = 4
 #: an unquoted name needs this much before its head (组织体系, 内部制度 are generic).
@@ -172,7 +176,7 @@ def _quoted_candidates(m: str, sent: Sentence, blocked: frozenset[str]) -> Itera
             yield from _list_before(m, a, run[0].start)
         for k, q in enumerate(run):
             core = clean_label(m[q.inner_start:q.inner_end])
-            if _in_title(m, a, q.start) or (_non_head_re().match(m, q.end, b) and not rules["mechanism/coined-plus"].search(core)):
+            if _in_title(m, a, q.start) or RE_ATTRIBUTE_BEFORE.search(m, a, q.start) or (_non_head_re().match(m, q.end, b) and not rules["mechanism/coined-plus"].search(core)):
                 continue
             tail = last_tail if k == len(run) - 1 else None
             if tail and _core_ok(core, blocked, True):
@@ -269,7 +273,7 @@ def _unquoted_candidates(m: str, sent: Sentence, quote_spans: list[tuple[int, in
             continue
         if name.startswith("的") or "等" in name or RE_COUNT_MODIFIER.match(modifier):
             continue
-        if _cue_re().fullmatch(modifier) or re.search(r"\d|在", name):
+        if _cue_re().fullmatch(modifier) or re.search(r"\d|在", name) or RE_GENERIC_NAME.fullmatch(name):
             continue
         last_end = he
         yield "mechanism/cue-head", start, he
