@@ -55,12 +55,14 @@ class Candidate:
     rule_id: str
 
 
-def scan(text: str, r: MetricRules | None = None) -> list[Candidate]:
+def scan(text: str, r: MetricRules | None = None, rejected: list[tuple[int, str]] | None = None) -> list[Candidate]:
     """The figures of one sentence.
 
     Args:
         text: the sentence, Simplified Chinese (``DocContext.match_text`` slice).
         r: the rules (default: ``metric_rules.rules()``).
+        rejected: if given, receives ``(offset, reason)`` for every number
+            with a unit that was not kept, so no drop is silent when debugging.
 
     Returns:
         Candidates in text order.
@@ -79,9 +81,12 @@ def scan(text: str, r: MetricRules | None = None) -> list[Candidate]:
             consumed.append((m.start(), m.end()))
     for m in r.quantity.finditer(text):
         num_start = m.start("num")
-        if any(a <= num_start < b for a, b in consumed) or quoted[num_start]:
+        if any(a <= num_start < b for a, b in consumed):
             continue
-        cand, from_span = _quantity(text, m, numeric_digits, years, r)
+        if quoted[num_start]:
+            _drop(rejected, m.start(), "inside a quoted name")
+            continue
+        cand, from_span = _quantity(text, m, numeric_digits, years, r, rejected)
         if cand is None:
             continue
         if from_span:
@@ -116,68 +121,24 @@ def _rank(text: str, m: re.Match[str], quoted: "_Quoted", years, r: MetricRules)
                      label, "", "metric/rank")
 
 
-def _quantity(text: str, m: re.Match[str], numeric_digits: set[str], years, r: MetricRules):
-    """A quantity candidate and the span of its "from A" part, or (None, None) when it is not a metric."""
-    num, unit_text = m.group("num"), m.group("unit")
-    num_start, unit_start, end = m.start("num"), m.start("unit"), m.end()
-    start = m.start()
+def _quantity(text: str, m: re.Match[str], numeric_digits: set[str], years, r: MetricRules, rejected):
+    """A quantity candidate and the span of its "from A" part; (None, None) when it is not a metric."""
+    num, unit_text, end, start = m.group("num"), m.group("unit"), m.end(), m.start()
     unit = r.units[unit_text]
-    is_cn = not num[0].isdigit()
-    before_num = text[:start].rstrip()
-    if before_num.endswith("第"):
-        return None, None  # list ordinal
-    if not m.group("pre") and (any(before_num.endswith(v) for v in r.vague_all) or (
-            is_cn and any(before_num.endswith(v) for v in r.vague_cn))):
-        return None, None  # 数十场, 上百人, 每千人口: vague or a rate base
-    if not m.group("pre") and (r.glued.search(text[:num_start]) or r.after_year.search(text[:num_start])):
-        return None, None  # code, phone number, id, clock time or 2024年10期
-    if text.startswith(r.blockers_by_unit.get(unit_text, ()), unit_start):
-        return None, None
-    if before_num.rstrip(":：").endswith(r.noise_cues):
-        return None, None
     try:
         value, inner_approx = parse_number(num + (m.group("mag") or ""))
     except NumberError:
-        return None, None
+        return _drop(rejected, start, "unreadable number")
     noun = _noun(text, end, r)
+    cued = unit.kind == "duration_cued" and _duration_cued(text, start, end, r)
+    reason = _reject(text, m, unit, value, noun, cued, numeric_digits, r)
+    if reason:
+        return _drop(rejected, start, reason)
     clause_start = _clause_start(text, start, CLAUSE_BOUNDARIES)
-    clause_end = _clause_end(text, end, CLAUSE_BOUNDARIES)
-    if _foreign(text, clause_start, start, end, clause_end, r):
-        return None, None
-    if noun and any(noun.startswith(n) for n in r.enumeration_nouns):
-        return None, None
-    if text[end:end + 1] in "“\"「" and any(ch.isdigit() for ch in text[end:end + 6]):
-        return None, None  # 4个“60%”路径: counting the parts of a numeric slogan
-    if not is_cn and len(num) == 1 and num in numeric_digits:
-        return None, None  # “12345”工作法: 聚焦1个目标, 建强2支队伍 ...
-    cued = False
-    if unit.kind == "duration_cued":
-        if unit_text == "年" and not is_cn and len(num) == 4 and num[:2] in ("19", "20"):
-            return None, None  # a calendar year
-        cued = any(before_num.endswith(c) for c in r.duration_before) or any(
-            text.startswith(c, end) for c in r.duration_after)
-        if not cued:
-            return None, None
-    if is_cn and value < 10 and not cued:
-        # small Chinese numerals are articles or rhetoric (一个缩影, 两个底线) unless they count assets
-        if not any(n in noun for n in r.count_nouns):
-            return None, None
-    from_value, from_span = None, None
-    head = text[clause_start:start]
-    for rx in r.from_:
-        fm = rx.search(head)
-        if fm:
-            try:
-                from_value, _ = parse_number(fm.group("from") + (fm.group("frommag") or ""))
-            except NumberError:
-                continue
-            from_span = (clause_start + fm.start(), clause_start + fm.end())
-            noun = noun or _noun(fm.group("fromnoun") or "", 0, r)
-            break
+    from_value, from_span, from_noun = _from_part(text, clause_start, start, r)
+    noun = noun or from_noun
     approximate = bool(m.group("pre") or m.group("inner") or m.group("inner2") or m.group("post") or inner_approx)
-    name_start = _clause_start(text, start, NAME_BOUNDARIES)
-    name_end = from_span[0] if from_span else start
-    phrase = _name_phrase(text, name_start, name_end, r)
+    phrase = _name_phrase(text, _clause_start(text, start, NAME_BOUNDARIES), from_span[0] if from_span else start, r)
     kind = "rank" if unit.canonical == "名" and any(w in phrase for w in r.rank_words) else unit.kind
     if not phrase and kind == "percent":
         # 90%以上的患者: the share is named by what follows
@@ -185,6 +146,68 @@ def _quantity(text: str, m: re.Match[str], numeric_digits: set[str], years, r: M
     name = _metric_name(phrase, noun, unit.canonical, kind)
     return Candidate(start, end, value, unit.canonical, kind, approximate, from_value,
                      _year(years, start), name, noun, "metric/quantity"), from_span
+
+
+def _reject(text, m, unit, value, noun, cued, numeric_digits, r: MetricRules) -> str | None:
+    """Why a number with a unit is not a metric about the hospital, or None when it is."""
+    num, unit_text = m.group("num"), m.group("unit")
+    start, num_start, end = m.start(), m.start("num"), m.end()
+    is_cn = not num[0].isdigit()
+    before = text[:start].rstrip()
+    plain_start = not m.group("pre")
+    if before.endswith("第"):
+        return "list ordinal"
+    if plain_start and (before.endswith(r.vague_all) or (is_cn and before.endswith(r.vague_cn))):
+        return "vague amount or rate base"  # 数十场, 上百人, 每千人口
+    if plain_start and (r.glued.search(text[:num_start]) or r.after_year.search(text[:num_start])):
+        return "code, clock time or issue number"  # 0571-…, 17:33, 2024年10期
+    if text.startswith(r.blockers_by_unit.get(unit_text, ()), m.start("unit")):
+        return "unit starts another word"  # 一支部, 百万人民
+    if before.rstrip(":：").endswith(r.noise_cues):
+        return "page furniture"
+    if _foreign(text, _clause_start(text, start, CLAUSE_BOUNDARIES), start, end,
+                _clause_end(text, end, CLAUSE_BOUNDARIES), r):
+        return "figure about another body"
+    if noun.startswith(r.enumeration_nouns):
+        return "enumeration of a plan's parts"  # 六个方面, 7个维度
+    if text[end:end + 1] in "“\"「" and any(ch.isdigit() for ch in text[end:end + 6]):
+        return "parts of a numeric slogan"  # 4个“60%”路径
+    if not is_cn and len(num) == 1 and num in numeric_digits:
+        return "digit of a numeric name"  # “12345”工作法: 聚焦1个目标, 建强2支队伍
+    if unit.kind == "duration_cued":
+        if unit_text == "年" and not is_cn and len(num) == 4 and num[:2] in ("19", "20"):
+            return "calendar year"
+        if not cued:
+            return "time span without a duration cue"  # 未来3年, 工作24年的党员
+    if is_cn and value < 10 and not cued and not any(n in noun for n in r.count_nouns):
+        return "small Chinese numeral"  # 一个缩影, 两个底线 (but 五个省级重点学科)
+    return None
+
+
+def _duration_cued(text: str, start: int, end: int, r: MetricRules) -> bool:
+    """连续10年, 历时十三载, 38年的发展: a cue makes years/months a stated duration."""
+    return text[:start].rstrip().endswith(r.duration_before) or text.startswith(r.duration_after, end)
+
+
+def _from_part(text: str, clause_start: int, start: int, r: MetricRules):
+    """``(from value, from span, counted noun)`` of 从A…至 right before a figure, or Nones."""
+    head = text[clause_start:start]
+    for rx in r.from_:
+        fm = rx.search(head)
+        if fm:
+            try:
+                value, _ = parse_number(fm.group("from") + (fm.group("frommag") or ""))
+            except NumberError:
+                continue
+            span = (clause_start + fm.start(), clause_start + fm.end())
+            return value, span, _noun(fm.group("fromnoun") or "", 0, r)
+    return None, None, ""
+
+
+def _drop(rejected, start: int, reason: str):
+    if rejected is not None:
+        rejected.append((start, reason))
+    return None, None
 
 
 def _foreign(text: str, clause_start: int, start: int, end: int, clause_end: int, r: MetricRules) -> bool:

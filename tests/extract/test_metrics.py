@@ -75,6 +75,12 @@ def test_metrics_scan_skips_non_metrics(text):
     assert figures(text) == []
 
 
+def test_metrics_scan_reports_why_a_number_was_dropped():
+    rejected: list[tuple[int, str]] = []
+    assert scan("点击:512次，分三个方面推进。", rejected=rejected) == []
+    assert [reason for _, reason in rejected] == ["page furniture", "enumeration of a plan's parts"]
+
+
 def test_metrics_scan_approximate_markers():
     got = {str(c.value): c.approximate for c in scan("服务群众近8万人次，举办讲座60余场，接诊1200名患者。")}
     assert got == {"80000": True, "60": True, "1200": False}
