@@ -288,7 +288,8 @@ def write_result(result, fmt: str, out: IO[bytes], max_cell: int | None = None) 
     if fmt != "table":
         buf = io.BytesIO()
         result.serialize(buf, _RESULT_FORMATS[fmt])
-        out.write(buf.getvalue())
+        data = buf.getvalue()
+        out.write(data if data.endswith(b"\n") else data + b"\n")  # JSON has no final newline
         return -1
     names = [v.value for v in result.variables]
     rows = [[display_term(sol[n]) for n in names] for sol in result]

@@ -153,3 +153,16 @@ def test_rdf_formats_escaping_roundtrip_hypothesis(strings):
     g = rdflib.Graph().parse(data=nt.decode("utf-8"), format="nt")
     assert {str(o) for s, o in g.subject_objects(rdflib.RDFS.label)
             if (s, rdflib.RDF.type, rdflib.URIRef(hospital_class)) in g} == expected
+
+
+def test_rdf_formats_seeds_build_roundtrip(tmp_path):
+    """The real seeds build: every format reads back as graph.ttl's graph (strict parser)."""
+    from kg.pipeline import build
+
+    root = Path(__file__).resolve().parents[2]
+    report = build([root / "seeds"], tmp_path, ["ttl", "nt", "nq", "trig", "jsonld"])
+    assert report.documents == 5
+    ref = oxigraph_union(tmp_path / "graph.ttl", ox.RdfFormat.TURTLE)
+    for name, (_, file_name, rdflib_fmt, ox_fmt) in sorted(FORMATS.items()):
+        assert isomorphic(oxigraph_union(tmp_path / file_name, ox_fmt), ref), name
+        assert isomorphic(rdflib_union(tmp_path / file_name, rdflib_fmt), ref), name
