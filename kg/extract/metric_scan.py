@@ -181,6 +181,8 @@ def _reject(text, m, unit, value, noun, cued, numeric_digits, r: MetricRules) ->
             return "time span without a duration cue"  # 未来3年, 工作24年的党员
     if is_cn and value < 10 and not cued and not any(n in noun for n in r.count_nouns):
         return "small Chinese numeral"  # 一个缩影, 两个底线 (but 五个省级重点学科)
+    if is_cn and value == 1 and not cued and not r.quantity.search(text, end, _clause_end(text, end, CLAUSE_BOUNDARIES)):
+        return "article 一"  # 一个党支部就是一座堡垒; kept in 一个国家重点学科和五个省级重点学科
     return None
 
 

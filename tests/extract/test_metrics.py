@@ -48,6 +48,7 @@ def figures(text: str) -> list[tuple[str, str]]:
         ("患者满意度达到95.2%，较上年提高3.1个百分点。", [("95.2", "%"), ("3.1", "百分点")]),
         ("全年门诊量46万人次，手术1.2万台次。", [("460000", "人次"), ("12000", "台次")]),
         ("共开展义诊四十余场。", [("40", "场")]),
+        ("新增一个国家临床重点专科和三个省级重点专科。", [("1", "个"), ("3", "个")]),
         ("投入资金800万元改造病房。", [("8000000", "元")]),
         ("平均候诊时间缩短到12分钟。", [("12", "分钟")]),
     ],
@@ -64,6 +65,7 @@ def test_metrics_scan_finds_quantities(text, expected):
         "医院荣获“三甲”称号，推进“十四五”规划和“双百”工程。",  # numbers inside names
         "浏览:2381次 发布时间 10:25:30",  # page furniture
         "这只是一个缩影，守住两个底线。",  # small Chinese numerals as articles
+        "一个党支部就是一座堡垒。",  # 一 as an article, even before a counted asset
         "从四个方面作了部署，明确7个维度的任务。",  # enumerations of a plan's parts
         "作为全省12家试点单位之一，在全国1800家参评医院中名列前茅。",  # counts of outside bodies
         "推行“1+3”模式，即1个中心带动3支队伍。",  # digits explaining a numeric name
