@@ -79,19 +79,33 @@ def _rank_tails(ranks: tuple[str, ...]) -> list[str]:
 
 
 @lru_cache(maxsize=1)
-def _common_words() -> frozenset[str]:
-    """Dictionary words (not person names) that start with a family name: 支持, 高度, 任免."""
+def _dictionary() -> tuple[dict[str, str], frozenset[str]]:
+    """jieba's dictionary, read once: POS of words starting with a family name, and all 2-character words.
+
+    The first says whether a name candidate is an ordinary word (支持 v, 高度 n)
+    rather than a name (黄河 ns, 高峰 nr: jieba tags many names); the second lets
+    any dictionary word count as the verb after a name (周某某查房).
+    """
     import jieba
 
     surnames = _res()["surnames"]
-    words = set()
+    pos: dict[str, str] = {}
+    pairs: set[str] = set()
     with jieba.get_dict_file() as fh:
         for raw in fh:
             parts = raw.decode("utf-8").split()
-            if len(parts) == 3 and 2 <= len(parts[0]) <= 4 and not parts[2].startswith("nr"):
-                if parts[0][0] in surnames or parts[0][:2] in surnames:
-                    words.add(parts[0])
-    return frozenset(words)
+            if len(parts) != 3 or not 2 <= len(parts[0]) <= 4:
+                continue
+            word = parts[0]
+            if len(word) == 2:
+                pairs.add(word)
+            if word[0] in surnames or word[:2] in surnames:
+                pos[word] = parts[2]
+    return pos, frozenset(pairs)
+
+
+#: jieba POS tags of names (person, place, other proper noun): such a word may be a person's name.
+_NAME_POS = ("nr", "ns", "nz")
 
 
 @dataclass
@@ -121,7 +135,7 @@ class _Chain:
 
 
 # -- names ------------------------------------------------------------------
-def _follow_strength(s: str, i: int) -> int:
+def _follow_strength(s: str, i: int) -> float:
     """How well position ``i`` can end a name: 4 adverb+verb, 3 strong, 1 weak, 0 none."""
     if i >= len(s) or not _CJK.match(s[i]):
         return 3 if i >= len(s) or not s[i].isalnum() else 0
@@ -130,6 +144,8 @@ def _follow_strength(s: str, i: int) -> int:
         return 4
     if r["strong_followers"].match(s, i):
         return 3
+    if s[i : i + 2] in _dictionary()[1]:
+        return 2  # any word: 查房, 交流
     if r["weak_followers"].match(s, i):
         return 1
     return 0
@@ -140,15 +156,25 @@ def _has_surname(name: str) -> bool:
     return name[:2] in surnames or name[0] in surnames
 
 
-def _valid_name(name: str) -> bool:
-    """A plausible person name: family name first, all CJK, not a dictionary word."""
+def _valid_name(name: str, strict: bool = True) -> bool:
+    """A plausible person name: family name first, all CJK, not an ordinary word.
+
+    Args:
+        name: the candidate.
+        strict: reject every dictionary word not tagged as a name; when False
+            (a name right after a post and before a strong cue), only words
+            that are not nouns (支持, 马上) are rejected.
+    """
     if not (2 <= len(name) <= 4) or not all(_CJK.match(c) for c in name):
         return False
     if not _has_surname(name) or (len(name) == 4 and name[:2] not in _res()["surnames"]):
         return False
     if _res()["reference_any"].search(name):
         return False  # 任我院, 本院
-    return name not in _common_words()
+    tag = _dictionary()[0].get(name)
+    if tag is None or tag.startswith(_NAME_POS):
+        return True
+    return not strict and tag.startswith("n")
 
 
 def name_after(s: str, i: int) -> tuple[int, int] | None:
@@ -163,15 +189,23 @@ def name_after(s: str, i: int) -> tuple[int, int] | None:
     """
     if i < len(s) and s[i] == " ":
         i += 1
-    best: tuple[int, int, int] | None = None  # (strength, preference, length)
+    best: tuple[float, int, int] | None = None  # (strength, preference, length)
     for length, pref in ((3, 2), (2, 1), (4, 0)):
         cand = s[i : i + length]
-        if len(cand) < length or not _valid_name(cand):
+        if len(cand) < length or not _valid_name(cand, strict=False):
             continue
         if _res()["strong_followers"].match(cand, length - 1) and length > 2:
             continue  # the name would swallow 说/等
         strength = _follow_strength(s, i + length)
-        if strength == 1 and length > 2 and cand[:2] in _common_words():
+        if strength == 2 and length == 2:
+            strength = 0.5  # 王某|发为: a bare dictionary word is weak evidence for the shorter reading
+        if length > 2 and _res()["weak_followers"].fullmatch(cand[-1]):
+            strength -= 2  # 周某及|主治: the weak cue ends the shorter name, not this one
+        if strength < 3 and _res()["weak_followers"].fullmatch(cand[0]):
+            continue  # 书记和党务工作者: a conjunction after the post, not a family name
+        if strength < 3 and not _valid_name(cand):
+            continue  # an ordinary word needs a clear end to pass as a name (院长高度重视)
+        if strength == 1 and length > 2 and cand[:2] in _dictionary()[0]:
             continue  # 党务工|作: a word, not a name, before a weak cue
         if strength and (best is None or (strength, pref) > best[:2]):
             best = (strength, pref, length)

@@ -1,0 +1,91 @@
+"""Hospital mentions and their grouping, on hand-written sentences (not seed text)."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from kg.extract.context import DocContext
+from kg.extract.hospitals import find_hospitals
+from kg.records import NormalizedText, SourceText
+from kg.segment import split_sentences
+
+
+def _ctx(text: str) -> DocContext:
+    src = SourceText("t.txt", "t.txt", text, "utf-8", hashlib.sha256(text.encode()).hexdigest())
+    norm = NormalizedText(text, tuple(range(len(text))))
+    return DocContext(source=src, norm=norm, sentences=split_sentences(norm))
+
+
+def _names(text: str) -> dict[str, list[str]]:
+    table = find_hospitals(_ctx(text))
+    return {h.label: sorted(h.aliases) for h in table.hospitals.values()}
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("近日，在江北区人民医院召开了党建工作会议。", {"江北区人民医院": []}),
+        ("中共南岭县中医院委员会召开全体党员大会。", {"南岭县中医院": []}),
+        ("青山湖区社区卫生服务中心党支部开展义诊。", {"青山湖区社区卫生服务中心": []}),
+        ("我们医院与华山医院、瑞金医院签订合作协议。", {"华山医院": [], "瑞金医院": []}),
+        ("东江大学附属第二医院党委书记出席会议。", {"东江大学附属第二医院": []}),
+    ],
+)
+def test_hospitals_full_names_start_at_a_boundary(text, expected):
+    assert _names(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "要推动医院高质量发展，回望医院走过的路。",
+        "医院荣获全国百强中医院称号，入选国家区域医疗中心。",
+        "目标是建成三级甲等综合医院和公立医院党建示范医院。",
+        "该院与本院、我院都不是医院的名字。",
+    ],
+)
+def test_hospitals_generic_phrases_are_not_hospitals(text):
+    assert _names(text) == {}
+
+
+def test_hospitals_short_form_is_alias_of_full_name():
+    text = "临川市人民医院召开大会。会上，市人民医院党委书记讲话。"
+    assert _names(text) == {"临川市人民医院": ["市人民医院"]}
+
+
+def test_hospitals_short_form_alone_stays_the_name():
+    assert _names("市第一人民医院党委召开会议。市第一人民医院院长出席。") == {"市第一人民医院": []}
+
+
+def test_hospitals_defined_abbreviation_is_an_alias_and_a_mention():
+    text = "东江大学附属第二医院（以下简称“东大二院”）成立于1950年。东大二院党委坚持党建引领。"
+    table = find_hospitals(_ctx(text))
+    assert list(table.hospitals) == ["东江大学附属第二医院"]
+    hospital = table.hospitals["东江大学附属第二医院"]
+    assert hospital.aliases == ["东大二院"]
+    assert len(hospital.mentions) == 3  # the full name, the definition, the later use
+
+
+def test_hospitals_words_glued_before_a_known_name_are_cut():
+    text = "荷塘县人民医院获评先进。正如荷塘县人民医院院长所说，成绩来之不易。"
+    assert _names(text) == {"荷塘县人民医院": []}
+
+
+def test_hospitals_traditional_label_simplified_key():
+    table = find_hospitals(_ctx("南山市人民醫院黨委召開會議。"))
+    (name, hospital), = table.hospitals.items()
+    assert name == "南山市人民医院"
+    assert hospital.label == "南山市人民醫院"
+
+
+def test_hospitals_named_branch_of_a_hospital_is_one_name():
+    text = "北湖儿童医院召开大会，北湖儿童医院西山医院、南岭医院线上参会。"
+    assert set(_names(text)) == {"北湖儿童医院", "北湖儿童医院西山医院", "南岭医院"}
+
+
+def test_hospitals_partner_mentions_are_marked():
+    table = find_hospitals(_ctx("东川县人民医院与西岭县中医院签约。"))
+    roles = {m.name: m.partner for m, _ in table.mentions}
+    assert roles == {"东川县人民医院": False, "西岭县中医院": True}
