@@ -65,13 +65,13 @@ def read_docx(raw: bytes) -> tuple[str, str]:
         ReadError: BROKEN for a damaged or non-Word file; EMPTY when it has no text.
     """
     if not zipfile.is_zipfile(io.BytesIO(raw)):
-        raise ReadError(SkipReason.BROKEN, "damaged Word file (not a ZIP archive)")
+        raise ReadError(SkipReason.BROKEN, "Word file is not a ZIP archive, truncated?")
     import docx  # imported late: only builds with Word files pay for it
 
     try:
         lines = _body_lines(docx.Document(io.BytesIO(raw)))
     except Exception as error:  # noqa: BLE001 - python-docx/zipfile/lxml raise many types
-        raise ReadError(SkipReason.BROKEN, f"damaged Word file: {type(error).__name__}: {error}") from None
+        raise ReadError(SkipReason.BROKEN, f"Word file: {type(error).__name__}: {error}") from None
     text = "\n".join(lines)
     if not text.strip():
         raise ReadError(SkipReason.EMPTY, "no text in the document body")

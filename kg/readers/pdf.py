@@ -23,7 +23,7 @@ from kg.readers import ReadError
 from kg.records import SkipReason
 
 ENCODING = "pdf-text"
-NO_TEXT_LAYER = "no text layer (scanned?)"
+NO_TEXT_LAYER = "no text layer, scanned?"
 
 
 def _open(raw: bytes):
@@ -44,7 +44,7 @@ def _open(raw: bytes):
     except ReadError:
         raise
     except Exception as error:  # noqa: BLE001 - pypdf raises many types on damaged files
-        raise ReadError(SkipReason.BROKEN, f"damaged PDF: {type(error).__name__}: {error}") from None
+        raise ReadError(SkipReason.BROKEN, f"PDF: {type(error).__name__}: {error}") from None
 
 
 def read_pdf(raw: bytes) -> tuple[str, str]:
@@ -58,10 +58,10 @@ def read_pdf(raw: bytes) -> tuple[str, str]:
 
     Raises:
         ReadError: BROKEN for a damaged file, UNREADABLE for one that needs a
-            password, EMPTY ("no text layer (scanned?)") when no page has text.
+            password, EMPTY ("no text layer, scanned?") when no page has text.
     """
     if not raw.startswith(b"%PDF") and b"%PDF" not in raw[:1024]:
-        raise ReadError(SkipReason.BROKEN, "not a PDF file (no %PDF header)")
+        raise ReadError(SkipReason.BROKEN, "no %PDF header, not a PDF file")
     # pypdf logs every recoverable oddity as a warning; the skip message is our report
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     reader = _open(raw)
@@ -73,7 +73,7 @@ def read_pdf(raw: bytes) -> tuple[str, str]:
     except ReadError:
         raise
     except Exception as error:  # noqa: BLE001 - a damaged content stream or page tree
-        raise ReadError(SkipReason.BROKEN, f"damaged PDF: {type(error).__name__}: {error}") from None
+        raise ReadError(SkipReason.BROKEN, f"PDF: {type(error).__name__}: {error}") from None
     text = "".join(pages)
     if not text.strip():
         raise ReadError(SkipReason.EMPTY, NO_TEXT_LAYER)

@@ -26,6 +26,7 @@ from kg.records import SkipReason
 RE_CJK_IDEOGRAPH = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 RE_CHINESE_CHAR = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\u2018-\u201d]")
 RE_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+RE_BINARY_BYTE = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -120,12 +121,10 @@ def _guess(raw: bytes) -> tuple[str, str]:
         text = str(best)
         if _plausibly_chinese(text):
             return text, codecs.lookup(best.encoding).name
+    if b"\x00" in raw or len(RE_BINARY_BYTE.findall(raw[:_SAMPLE_CHARS])) > 0.01 * min(len(raw), _SAMPLE_CHARS):
+        # NUL or control bytes in something no codec reads: an image, archive or program, not text
+        raise ReadError(SkipReason.BINARY, "no codec reads it and it has control bytes")
     raise ReadError(SkipReason.UNDECODABLE, "no codec gives Chinese text")
-
-
-def read_plain_text(raw: bytes) -> tuple[str, str]:
-    """Reader for ``.txt`` and ``.md``: decode the bytes as they are."""
-    return decode_text(raw)
 
 
 def read_plain_text(raw: bytes) -> tuple[str, str]:
