@@ -199,3 +199,18 @@ def test_metrics_credit_opener_before_the_practice():
 def test_metrics_credit_defined_part_of_a_numeric_name():
     text = "医院推行“1+N”帮扶模式。“N”是指科室与社区结对。\n即新增结对社区12个。"
     assert credited(text, [("1+N帮扶模式", ("1+N",))]) == {"12": "1+N帮扶模式"}
+
+
+# -- robustness -----------------------------------------------------------------
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_ALPHABET = "0123456789.,:-%％一二两三十百千万亿余多近超第个项名年月日次人的“”《》，。、从至为提升全国省共之一在中"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=_ALPHABET, max_size=60))
+def test_metrics_scan_never_fails_and_stays_in_bounds(text):
+    for cand in scan(text):
+        assert 0 <= cand.start < cand.end <= len(text)
+        assert cand.value >= 0
