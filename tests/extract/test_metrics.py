@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kg.extract import metrics
 from kg.extract.context import DocContext, Finding
@@ -202,8 +204,6 @@ def test_metrics_credit_defined_part_of_a_numeric_name():
 
 
 # -- robustness -----------------------------------------------------------------
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
 
 _ALPHABET = "0123456789.,:-%％一二两三十百千万亿余多近超第个项名年月日次人的“”《》，。、从至为提升全国省共之一在中"
 
