@@ -46,14 +46,16 @@ def _res() -> dict:
     """Lexicon-built patterns and sets (once per process)."""
     posts = load_list("posts")
     ranks = load_list("leader_clinical_ranks")
+    outside = load_list("leader_outside_titles")
     followers = load_list("leader_name_followers")
     adverbs = load_list("leader_name_adverbs")
     appoint = alternation(load_list("leader_appointment_verbs"))
     name_el = r"[\u3400-\u9fffA-Za-z]{2,8}?"
     return {
         "posts": frozenset(posts),
+        "outside": frozenset(outside),
         # 科主任 in 胸外科主任医师 is not a post: the rank wins
-        "token": re.compile(alternation(posts + ranks) + "(?!" + alternation(_rank_tails(ranks)) + ")"),
+        "token": re.compile(alternation(posts + ranks + outside) + "(?!" + alternation(_rank_tails(ranks)) + ")"),
         "unit_post": re.compile("^" + alternation(("党支部", "支部", "党总支", "总支", "党小组", "科"))),
         "surnames": frozenset(load_list("leader_surnames")),
         "strong_followers": re.compile(alternation(f for f in followers if len(f) > 1 or f in "说等")),
@@ -177,12 +179,13 @@ def _valid_name(name: str, strict: bool = True) -> bool:
     return not strict and tag.startswith("n")
 
 
-def name_after(s: str, i: int) -> tuple[int, int] | None:
+def name_after(s: str, i: int, min_strength: float = 0.5) -> tuple[int, int] | None:
     """The name starting at ``s[i]`` (one space allowed before it), as a span, or None.
 
     Args:
         s: Simplified sentence text.
         i: position right after a post.
+        min_strength: the weakest end accepted (see ``_follow_strength``).
 
     Returns:
         ``(start, end)`` of the best-bounded name, or None.
@@ -207,7 +210,7 @@ def name_after(s: str, i: int) -> tuple[int, int] | None:
             continue  # an ordinary word needs a clear end to pass as a name (院长高度重视)
         if strength == 1 and length > 2 and cand[:2] in _dictionary()[0]:
             continue  # 党务工|作: a word, not a name, before a weak cue
-        if strength and (best is None or (strength, pref) > best[:2]):
+        if strength >= min_strength and (best is None or (strength, pref) > best[:2]):
             best = (strength, pref, length)
     return (i, i + best[2]) if best else None
 
@@ -237,7 +240,7 @@ def _tokens(ctx: DocContext, sent: Sentence) -> list[_Token]:
         left = m.start()
         while left > prev_end and m.start() - left < PREFIX_MAX and s[left - 1] not in _DELIMS:
             left -= 1
-        tok = _Token(m.start(), m.end(), m.group() in r["posts"], left)
+        tok = _Token(m.start(), m.end(), m.group() in r["posts"], left, foreign=m.group() in r["outside"])
         prefix_start = left
         inside = [(hm, k) for hm, k in mentions if left <= hm.start - sent.start and hm.end - sent.start <= m.start()]
         if inside:
@@ -294,7 +297,13 @@ def _leader_names(s: str, chain: _Chain, end: int) -> list[tuple[int, int]]:
     """Spans of the people holding the chain's posts (after, before, or in an appointment clause)."""
     after = name_after(s, end)
     if after:
-        return [after]
+        spans = [after]
+        # 副院长王某、李某出席: further names joined by 、 share the posts
+        while after and s.startswith("、", after[1]) and not _res()["token"].match(s, after[1] + 1):
+            after = name_after(s, after[1] + 1, min_strength=3)
+            if after:
+                spans.append(after)
+        return spans
     first = chain.tokens[0]
     if len(chain.tokens) == 1 and first.junk and first.hospital is None and _follow_strength(s, end):
         if _valid_name(first.junk):  # 张某院长主持

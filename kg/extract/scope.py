@@ -98,10 +98,10 @@ class DocumentScope:
                 headline.add(canon)
         anchors = {c for c, n in subject_counts.items() if n >= 2} | headline
         if not anchors and table.hospitals:
-            # a single hospital named once (or only as a partner) still scopes its page
-            counts = {c: len(h.mentions) for c, h in table.hospitals.items()}
-            anchors = {max(sorted(counts), key=lambda c: counts[c])}
-            return [(m.start, c) for m, c in table.mentions if c in anchors][:1]
+            # no anchor: the most-named hospital (first named on a tie) scopes the whole page
+            order = {c: i for i, (_, c) in reversed(list(enumerate(table.mentions)))}
+            best = max(table.hospitals, key=lambda c: (subject_counts.get(c, 0), len(table.hospitals[c].mentions), -order[c]))
+            return [(0, best)]
         return [(m.start, c) for m, c in table.mentions if c in anchors and not m.partner]
 
     # -- queries ------------------------------------------------------------

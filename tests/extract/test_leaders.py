@@ -100,3 +100,15 @@ def test_leaders_appointment_clauses(sentence, expected):
 def test_leaders_traditional_text_keeps_its_characters():
     text = "南山市人民醫院召開會議。醫院黨委書記張建國講話。"
     assert _leaders(text) == {("張建國", "南山市人民医院"): ["黨委書記"]}
+
+
+def test_leaders_names_listed_after_a_post_share_it():
+    assert _leaders(f"{H}召开会议。副院长林海涛、郭明出席。") == {("林海涛", H): ["副院长"], ("郭明", H): ["副院长"]}
+
+
+def test_leaders_chain_with_a_government_title_is_an_official():
+    assert _leaders(f"{H}召开会议。市卫生健康委党组书记、主任杨帆讲话。") == {}
+
+
+def test_leaders_time_word_before_hospital_is_not_part_of_it():
+    assert _leaders("近日东川县人民医院召开会议，院长贺兰山主持。") == {("贺兰山", H): ["院长"]}
