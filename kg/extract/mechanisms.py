@@ -5,18 +5,22 @@ every regex comes from ``patterns/mechanisms.jsonl`` with ``{HEAD}`` (heads of
 unquoted names), ``{ANYHEAD}`` (also heads allowed after a quoted core) and
 ``{CUE}`` (verbs such as 实行, 建立, 打造) filled in from the lexicons:
 
-* quoted core + tail: “三榜”赛马机制 → ``三榜赛马机制`` (alias ``三榜``);
-* quoted core ending in a head itself: “党委领导下的院长负责制”;
-* quoted core right after a cue verb, alone or in a run (打造“A”“B”);
-* quoted cores or plain items of a list closed by 等机制/等举措 (A、“B”等机制);
-* unquoted name ending in a head and starting right after the nearest cue verb
-  in its clause (建立高值耗材使用点评和异常使用预警机制); list members
-  separated by 、 each become a name when each ends in a head.
+* quoted core + tail: “三榜”赛马机制 → ``三榜赛马机制`` (alias ``三榜``); the
+  tail ends at the last head followed by a clear boundary (和, 的, punctuation);
+* quoted core ending in a head itself: “党委领导下的院长负责制”; a coined “X+”;
+* bare quoted cores in a context that makes them practices: right after a cue
+  verb (实行“周报告、月调度”), a list closed by 等机制 / 这三项…机制, 以“X”为抓手,
+  “X”得到落实, quoted members of a cue's list, a run sharing one tail;
+* 《…》 regulation titles ending in a head (制定《中层干部管理办法》);
+* unquoted names ending in a head, starting after the nearest cue verb of the
+  clause (建立高值耗材使用点评和异常使用预警机制), list members after 、 too.
 
-Slogans (quoted text with clause punctuation), book titles 《…》, honors and
-common buzzwords (``mechanism_stop_quoted.txt``) are skipped. Within a document a
-name that is the alias of, or contained in, a longer found name is merged into
-it. Each mechanism links ``implements`` from the hospital in scope.
+Skipped: slogans (clause punctuation, 以…为中心), mottos and goals (“…”院训,
+以“…”为目标, …新高地), similes (如同“…”), attributes (有“…”辨识度), honors and
+hospital names, generic spans (各项规章制度, 党建工作模式). Within a document,
+names that share a quoted core (“四化”模式, “四化”党建新思路) or where one is the
+other's core merge into the longest. Each mechanism links ``implements`` from
+the hospital in scope at its mention.
 """
 
 from __future__ import annotations
@@ -37,20 +41,10 @@ from kg.vocab import EntityType, Predicate
 RE_CLAUSE_BREAK = re.compile(r"[，。；：！？,;:!?“”《》（）()\s]")
 #: quoted text that reads as a slogan or a quotation rather than a name.
 RE_SLOGAN = re.compile(r"[，。！？；：,!?;:]")
-#: adjectives before a head that the gold leaves out (形成完善的干部教育培养体系).
-RE_LEAD_ADJ = re.compile(r"(?:了|起|出|好|的)?(?:(?:较为|更加|日益|一套|一系列|一个)?(?:完善|健全|科学|有效|成熟|全新|新)的)?")
 #: a name's right end is certain when the next character is one of these (or not a hanzi).
 HARD_BOUNDARY = set("和与及等的并为是在将把让使这正已都也还更就从向，、。；：！？,;:!? ”")
-#: a quoted phrase used as a simile (如同“铸魂工程”) is not the hospital's practice.
-RE_SIMILE = re.compile(r"(?:如同|犹如|好比|宛如|好像|像)[^，。；]{0,6}$")
-#: a quote after 有 (打造有“一院”辨识度的…) is an attribute; after 各种 (各种“便民利民”活动) a category.
-RE_ATTRIBUTE_BEFORE = re.compile(r"(?:有|各种|各类|多种|多项)$")
-#: a quoted clause starting with a disposal/causative verb is a slogan (“将健康融入所有政策”).
-RE_VERB_START = re.compile(r"[将把让使对]")
-#: 以…为中心 / 以…为本: a guiding slogan, not a practice.
-RE_SLOGAN_CORE = re.compile(r"以.+为(?:中心|核心|本|根本|导向|引领|主线)$")
-#: a vague head after the generic 党建工作 / 医院治理 (创新党建工作模式, 完善医院治理体系) names nothing.
-RE_GENERIC_NAME = re.compile(r"(?:党建工作|医院治理|管理|服务|工作)(?:新)?(?:模式|体系|机制|思路)")
+#: an unquoted name never holds a digit (112个管理制度) or a 在 phrase (医院在…平台).
+RE_DIGIT_OR_AT = re.compile(r"\d|在")
 MAX_NAME = 40
 MIN_UNQUOTED = 4
 #: an unquoted name needs this much before its head (组织体系, 内部制度 are generic).
@@ -89,10 +83,6 @@ def _head_end_re() -> re.Pattern[str]:
 
 
 # -- candidates ----------------------------------------------------------------
-#: a modifier that only counts or quantifies (112个管理制度, 各类安全生产制度): not a name.
-RE_COUNT_MODIFIER = re.compile(r"^(?:[\d一二三四五六七八九十百千]+[余多]?[个项条部类套]|各类|各项|很多|多项|相关)")
-#: "以X为中心的" style slogans before a head: the name starts after them.
-RE_SLOGAN_MODIFIER = re.compile(r".*为(?:核心|中心|主题|主线|重点|目标|导向|引领|统领|基础)的")
 
 
 def _in_title(m: str, a: int, pos: int) -> bool:
@@ -138,9 +128,10 @@ def _free_after(m: str, pos: int, b: int) -> bool:
 
 def _core_ok(core: str, blocked: frozenset[str], has_tail: bool) -> bool:
     """Can a quoted core be (the start of) a mechanism name?"""
-    if not 1 <= len(core) <= (40 if has_tail else 30) or core in _stop_quoted():
+    rules = _rules()
+    if not 1 <= len(core) <= (40 if has_tail else 30) or core in _stop_quoted() or "%" in core:
         return False
-    if "%" in core or RE_VERB_START.match(core) or RE_SLOGAN_CORE.match(core):
+    if rules["mechanism/skip-verb-start"].match(core) or rules["mechanism/skip-slogan-core"].match(core):
         return False
     if not has_tail and (len(core) < 2 or core.isdigit() or "的" in core or RE_SLOGAN.search(core)):
         return False
@@ -149,50 +140,75 @@ def _core_ok(core: str, blocked: frozenset[str], has_tail: bool) -> bool:
     return not core.endswith(("医院", "人", "者", "精神"))
 
 
-def _quoted_candidates(m: str, sent: Sentence, blocked: frozenset[str]) -> Iterable[tuple[str, int, int, int, int]]:
+def _runs(m: str, quotes: list[Quoted]) -> list[list[Quoted]]:
+    """Group quotes side by side: “A”“B”、“C”, also 、X“B” (患者体验“满意榜”、清廉医院“清廉榜”)."""
+    runs: list[list[Quoted]] = []
+    for q in quotes:
+        gap = m[runs[-1][-1].end:q.start] if runs else None
+        if gap is not None and (gap in ("", "、") or (
+                gap[:1] == "、" and len(gap) <= 7 and not RE_CLAUSE_BREAK.search(gap))):
+            runs[-1].append(q)
+        else:
+            runs.append([q])
+    return runs
+
+
+def _run_context(m: str, a: int, b: int, run: list[Quoted]) -> str | None:
+    """The rule that makes the bare quoted names of a run mechanisms, if any context does."""
+    rules = _rules()
+    first, after = run[0].start, run[-1].end
+    lo = max(a, first - 8)
+    cue = rules["mechanism/cue-quoted"].search(m, lo, first)
+    if cue and (cue.group().startswith(("以", "用")) or _free_after(m, after, b)):
+        return "mechanism/cue-quoted"
+    if rules["mechanism/list-etc"].match(m, after, b):
+        return "mechanism/list-etc"
+    if rules["mechanism/as-lever"].search(m, lo, first) and rules["mechanism/as-lever-after"].match(m, after, b):
+        return "mechanism/as-lever"
+    if rules["mechanism/quoted-implemented"].match(m, after, b):
+        return "mechanism/quoted-implemented"
+    if first > a and m[first - 1] == "、" and _cue_re().search(m, _clause_start(m, a, first), first):
+        return "mechanism/cue-quoted"  # 通过X、“A”“B”…: quoted members of a cue's list
+    if len(run) > 1 and _tail_end(m, after, b):
+        return "mechanism/quoted-tail"  # 打造“A”“B”系列品牌
+    return None
+
+
+def _skip_quote(m: str, a: int, b: int, q: Quoted, core: str) -> bool:
+    """A quote inside a title, after 有/各种, or followed by a motto word (院训, 理念) is no name."""
+    rules = _rules()
+    if _in_title(m, a, q.start) or rules["mechanism/skip-attribute"].search(m, a, q.start):
+        return True
+    return bool(_non_head_re().match(m, q.end, b)) and not rules["mechanism/coined-plus"].search(core)
+
+
+def _quoted_candidates(m: str, sent: Sentence,
+                       blocked: frozenset[str]) -> Iterable[tuple[str, int, int, int, int]]:
     """(rule id, name start, name end, core start, core end) for quoted names."""
     rules = _rules()
     a, b = sent.start, sent.end
     quotes = [Quoted(q.start + a, q.end + a, q.inner_start + a, q.inner_end + a) for q in find_quoted(m[a:b])]
-    runs: list[list[Quoted]] = []  # adjacent quotes: “A”“B”、“C”, also 、X“B” (患者体验“满意榜”、清廉医院“清廉榜”)
-    for q in quotes:
-        gap = m[runs[-1][-1].end:q.start] if runs else None
-        if gap is not None and (gap in ("", "、") or (gap[:1] == "、" and len(gap) <= 7 and not RE_CLAUSE_BREAK.search(gap))):
-            runs[-1].append(q)
-        else:
-            runs.append([q])
-    for run in runs:
-        lo = max(a, run[0].start - 8)
-        cue = rules["mechanism/cue-quoted"].search(m, lo, run[0].start)
-        after = run[-1].end
-        etc = rules["mechanism/list-etc"].match(m, after, b)
-        lever = rules["mechanism/as-lever"].search(m, lo, run[0].start) and \
-            rules["mechanism/as-lever-after"].match(m, after, b)
-        done = rules["mechanism/quoted-implemented"].match(m, after, b)
-        last_tail = _tail_end(m, after, b)
-        listed = run[0].start > a and m[run[0].start - 1] == "、" and \
-            _cue_re().search(m, _clause_start(m, a, run[0].start), run[0].start)
-        if etc:
+    for run in _runs(m, quotes):
+        context = _run_context(m, a, b, run)
+        if context == "mechanism/list-etc":
             yield from _list_before(m, a, run[0].start)
+        last_tail = _tail_end(m, run[-1].end, b)
         for k, q in enumerate(run):
             core = clean_label(m[q.inner_start:q.inner_end])
-            if _in_title(m, a, q.start) or RE_ATTRIBUTE_BEFORE.search(m, a, q.start) or (_non_head_re().match(m, q.end, b) and not rules["mechanism/coined-plus"].search(core)):
+            bare = (q.inner_start, q.inner_end, q.inner_start, q.inner_end)
+            if _skip_quote(m, a, b, q, core):
                 continue
-            tail = last_tail if k == len(run) - 1 else None
-            if tail and _core_ok(core, blocked, True):
-                yield "mechanism/quoted-tail", q.start, tail, q.inner_start, q.inner_end
+            if k == len(run) - 1 and last_tail and _core_ok(core, blocked, True):
+                yield "mechanism/quoted-tail", q.start, last_tail, q.inner_start, q.inner_end
             elif rules["mechanism/quoted-self"].search(core) and _core_ok(core.replace("的", ""), blocked, False):
-                if not RE_SIMILE.search(m, a, q.start):
-                    yield "mechanism/quoted-self", q.inner_start, q.inner_end, q.inner_start, q.inner_end
+                if not rules["mechanism/skip-simile"].search(m, a, q.start):
+                    yield ("mechanism/quoted-self", *bare)
             elif not _core_ok(core, blocked, False):
                 continue
             elif rules["mechanism/coined-plus"].search(core) and len(core) >= 3:  # 党建+, 互联网+
-                yield "mechanism/coined-plus", q.inner_start, q.inner_end, q.inner_start, q.inner_end
-            elif (cue and (cue.group().startswith(("以", "用")) or _free_after(m, run[-1].end, b))) or etc or lever or done or listed or (last_tail and len(run) > 1):
-                rid = ("mechanism/cue-quoted" if cue else "mechanism/list-etc" if etc else
-                       "mechanism/as-lever" if lever else "mechanism/quoted-implemented" if done else
-                       "mechanism/quoted-tail")
-                yield rid, q.inner_start, q.inner_end, q.inner_start, q.inner_end
+                yield ("mechanism/coined-plus", *bare)
+            elif context:
+                yield (context, *bare)
 
 
 def _list_before(m: str, a: int, pos: int) -> Iterable[tuple[str, int, int, int, int]]:
@@ -237,7 +253,22 @@ def _strong_head_end_re() -> re.Pattern[str]:
     return re.compile(alternation(load_list("mechanism_heads")) + "$")
 
 
-def _unquoted_candidates(m: str, sent: Sentence, quote_spans: list[tuple[int, int]]) -> Iterable[tuple[str, int, int]]:
+def _unquoted_ok(name: str, modifier: str, listed: bool) -> bool:
+    """Is an unquoted head-ended span a name (not 各类制度, 党建工作模式, 112个管理制度)?"""
+    rules = _rules()
+    if not MIN_UNQUOTED <= len(name) <= MAX_NAME or len(modifier) < (2 if listed else MIN_MODIFIER):
+        return False
+    if modifier in _generic() or _cue_re().fullmatch(modifier):
+        return False
+    if rules["mechanism/skip-count-modifier"].match(modifier):
+        return False
+    if name.startswith("的") or "等" in name or RE_DIGIT_OR_AT.search(name):
+        return False
+    return not rules["mechanism/skip-generic-name"].fullmatch(name)
+
+
+def _unquoted_candidates(m: str, sent: Sentence,
+                         quote_spans: list[tuple[int, int]]) -> Iterable[tuple[str, int, int]]:
     """(rule id, start, end) of unquoted names ending in a head, started by the nearest cue."""
     a, b = sent.start, sent.end
     last_end = -1
@@ -251,7 +282,7 @@ def _unquoted_candidates(m: str, sent: Sentence, quote_spans: list[tuple[int, in
             seg -= 1
         start = None
         for cue in reversed(list(_cue_re().finditer(m, lo, hs))):
-            adj = RE_LEAD_ADJ.match(m, cue.end(), hs)
+            adj = _rules()["mechanism/lead-adjective"].match(m, cue.end(), hs)
             if hs - (adj.end() if adj else cue.end()) >= 2:
                 start = adj.end() if adj else cue.end()
                 break
@@ -265,15 +296,10 @@ def _unquoted_candidates(m: str, sent: Sentence, quote_spans: list[tuple[int, in
             if m[k] == "、" and _strong_head_end_re().search(m, start, k):
                 start = k + 1
                 break
-        slogan = RE_SLOGAN_MODIFIER.match(m, start, hs)
+        slogan = _rules()["mechanism/slogan-modifier"].match(m, start, hs)
         if slogan:
             start = slogan.end()
-        name, modifier = m[start:he], m[start:hs]
-        if len(name) > MAX_NAME or len(name) < MIN_UNQUOTED or len(modifier) < (2 if listed else MIN_MODIFIER) or modifier in _generic():
-            continue
-        if name.startswith("的") or "等" in name or RE_COUNT_MODIFIER.match(modifier):
-            continue
-        if _cue_re().fullmatch(modifier) or re.search(r"\d|在", name) or RE_GENERIC_NAME.fullmatch(name):
+        if not _unquoted_ok(m[start:he], m[start:hs], listed):
             continue
         last_end = he
         yield "mechanism/cue-head", start, he
@@ -333,7 +359,8 @@ def _merge_names(raw: list[tuple[str, str, tuple[str, ...], Sentence, int]]):
         while target[target[name]] != target[name] and target[name] not in seen:
             seen.add(target[name])
             target[name] = target[target[name]]
-    return [(rid, label, aliases, sent, pos, target[to_simplified(label)]) for rid, label, aliases, sent, pos in raw]
+    return [(rid, label, aliases, sent, pos, target[to_simplified(label)])
+            for rid, label, aliases, sent, pos in raw]
 
 
 def _findings(ctx: DocContext, merged) -> list[Finding]:

@@ -1,4 +1,4 @@
-"""Quoted spans and name cleaning shared by the honor and mechanism extractors.
+"""Quoted spans, quote-aware clause scanning and name cleaning for honors and mechanisms.
 
 Chinese news marks coined names with quotation marks (“双培双育”, 「三榜」,
 nested ‘科’), and the guidelines want names without them. This module finds
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Callable
 
 #: opening -> closing quote marks; ‘ ’ only count at the top level when no “ ” is open.
 OPEN_CLOSE = {"“": "”", "「": "」", "『": "』", "‘": "’", '"': '"'}
@@ -23,6 +24,10 @@ RE_PINYIN = re.compile(r"\([a-zü\u00e0-\u00fc\u0101-\u01dc\u01f9\u1e3f]+\)")
 RE_NAME_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9+＋·\-—]")
 #: longest span between quote marks we still treat as a name (longer ones are slogans or quotations).
 MAX_QUOTED = 40
+#: brackets that open / close a quoted or titled span (a clause break inside them does not count).
+OPENERS, CLOSERS = "“「『《‘", "”」』》’"
+#: characters that end a clause.
+CLAUSE_END = "，。；！？,;!?：:"
 
 
 @dataclass(frozen=True)
@@ -79,3 +84,87 @@ def clean_label(surface: str) -> str:
 def is_name_char(char: str) -> bool:
     """True for a character that can belong to a coined name (hanzi, ASCII alnum, + · -)."""
     return RE_NAME_CHAR.match(char) is not None
+
+
+def scan_clause(text: str, start: int, limit: int, stop: Callable[[int], bool]) -> int:
+    """End of the clause that starts at ``start``: the first clause break or ``stop`` position outside quotes.
+
+    Args:
+        text: the text (matching view).
+        start: where the clause region starts.
+        limit: scan no further (the sentence end).
+        stop: called at each position outside quotes; True ends the region there.
+
+    Returns:
+        The end offset (``limit`` when nothing stopped the scan).
+    """
+    depth = 0
+    for i in range(start, limit):
+        c = text[i]
+        if c in OPENERS:
+            depth += 1
+        elif c in CLOSERS:
+            depth = max(depth - 1, 0)
+        elif depth == 0 and (c in CLAUSE_END or stop(i)):
+            return i
+    return limit
+
+
+def split_outside_quotes(text: str, start: int, end: int, seps: str,
+                         aside: re.Pattern[str] | None = None) -> list[tuple[int, int, str]]:
+    """Split ``[start, end)`` at separators and between adjacent quotes, never inside quotes.
+
+    Args:
+        text: the text (matching view).
+        start: span start.
+        end: span end.
+        seps: one-character separators (、和及与).
+        aside: a regex whose match opens an aside (A即B、C) dropped up to the next 、.
+
+    Returns:
+        ``(start, end, separator before)`` of each non-empty item; the separator
+        is ``"”“"`` between two quoted names side by side.
+    """
+    items: list[tuple[int, int, str]] = []
+    depth, s, sep = 0, start, ""
+    i = start
+    while i < end:
+        c = text[i]
+        if c in OPENERS:
+            if depth == 0 and i > s and text[i - 1] in CLOSERS:
+                items.append((s, i, sep))
+                s, sep = i, "”“"
+            depth += 1
+        elif c in CLOSERS:
+            depth = max(depth - 1, 0)
+        elif depth == 0 and c in seps:
+            items.append((s, i, sep))
+            s, sep = i + 1, c
+        elif depth == 0 and aside is not None and aside.match(text, i):
+            items.append((s, i, sep))
+            nxt = text.find("、", i, end)
+            i, s, sep = (end, end, "") if nxt < 0 else (nxt, nxt + 1, "、")
+        i += 1
+    items.append((s, end, sep))
+    return [it for it in items if it[1] > it[0]]
+
+
+def plain_end(text: str, start: int, end: int, count: int) -> int:
+    """Offset where the first ``count`` characters of ``clean_label(text[start:end])`` end.
+
+    Args:
+        text: the text.
+        start: span start.
+        end: span end.
+        count: number of label characters (quotes, 《》 and whitespace do not count).
+
+    Returns:
+        The offset in ``text`` (``end`` if the label is shorter).
+    """
+    seen = 0
+    for k in range(start, end):
+        if clean_label(text[k]).strip("《》"):
+            seen += 1
+        if seen == count:
+            return k + 1
+    return end

@@ -82,9 +82,8 @@ def test_honors_disposal_sentence_is_a_plan():
 
 def test_honors_links_received_honor_from_scope():
     findings = list(honors.extract(_ctx("医院入选全国公立医院高质量发展试点医院。")))
-    assert findings and all(
-        link.predicate is Predicate.RECEIVED_HONOR and link.subject == HOSPITAL for f in findings for link in f.links
-    )
+    links = [link for f in findings for link in f.links]
+    assert links and all(link.predicate is Predicate.RECEIVED_HONOR and link.subject == HOSPITAL for link in links)
 
 
 def test_honors_yearless_mention_takes_the_known_year():
