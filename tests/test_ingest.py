@@ -79,9 +79,13 @@ def test_ingest_keeps_line_ends_verbatim(tmp_path):
         (b"PK\x03\x04\x00\x00binary\x00", SkipReason.BINARY),
         (bytes(range(1, 9)) * 20 + "医院".encode("utf-8"), SkipReason.BINARY),
         (b"\x81\x20\xff\xfe\x80", SkipReason.UNDECODABLE),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), SkipReason.BINARY),
         (b"\xff\xfe\x00\xd8", SkipReason.UNDECODABLE),  # UTF-16 BOM, then a lone surrogate
     ],
-    ids=["empty", "whitespace", "ideographic-space", "bom-only", "nul-bytes", "control-chars", "undecodable", "bad-utf16"],
+    ids=[
+        "empty", "whitespace", "ideographic-space", "bom-only", "nul-bytes", "control-chars", "undecodable",
+        "png-renamed", "bad-utf16",
+    ],
 )
 def test_ingest_skips_bad_content(tmp_path, raw, reason):
     path = _write(tmp_path / "bad.txt", raw)
@@ -173,3 +177,28 @@ def test_ingest_mixes_skipped_and_read_in_path_order(tmp_path):
 def test_ingest_reader_table_has_every_format():
     assert set(ingest.READERS) == {".txt", ".md", ".html", ".htm", ".pdf", ".docx"}
     assert ingest.READERS[".md"](SIMPLIFIED.encode("utf-8")) == (SIMPLIFIED, "utf-8")
+
+
+def test_ingest_reader_crash_is_a_broken_file_not_a_failed_build(tmp_path, monkeypatch):
+    def crash(raw: bytes) -> tuple[str, str]:
+        raise RuntimeError("library bug")
+
+    monkeypatch.setitem(ingest.READERS, ".htm", crash)
+    bad = _write(tmp_path / "a.htm", b"<html></html>")
+    good = _write(tmp_path / "b.txt", SIMPLIFIED.encode("utf-8"))
+    results = list(iter_sources([bad, good]))
+    assert results[0] == Skipped(bad.as_posix(), SkipReason.BROKEN, "reader failed: RuntimeError: library bug")
+    assert results[1].text == SIMPLIFIED
+
+
+@pytest.mark.parametrize(
+    ("name", "encoding"),
+    [("good/page.html", "utf-8"), ("good/page_gbk.htm", "gb18030"), ("good/article.pdf", "pdf-text"),
+     ("good/article.docx", "docx")],
+)
+def test_ingest_binary_formats_hash_raw_bytes_and_keep_extracted_text(name, encoding):
+    path = Path(__file__).resolve().parent / "data" / "corpus" / name
+    source = read_source(path)
+    assert source.encoding == encoding
+    assert source.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert "医院" in source.text and "<" not in source.text
