@@ -32,6 +32,9 @@ COUNT_KINDS = ("count",)
 SELF_NAMED_UNITS = ("人次", "剂次", "台次", "例次")
 MAX_NOUN = 10
 MAX_NAME = 24
+#: what a duration name ends with, by unit (连续荣获A等级年数, 取药时长).
+DURATION_NAMES = {"年": "年数", "个月": "时长", "天": "天数"}
+DURATION_HEADS = ("时间", "时长", "年数", "天数", "历史", "周期", "历时", "用时")
 #: money names that need no 金额 suffix.
 MONEY_NAMES = ("金额", "资金", "经费", "收入", "费用")
 #: longest quoted span still treated as a name.
@@ -130,6 +133,10 @@ def _quantity(text: str, m: re.Match[str], numeric_digits: set[str], years, r: M
     except NumberError:
         return _drop(rejected, start, "unreadable number")
     noun = _noun(text, end, r)
+    if unit.kind.startswith("duration"):
+        # what lasted is the rest of the clause (连续两年荣获“A”等级, 经过38年的发展)
+        rest = text[end + (text[end:end + 1] == "的"):_clause_end(text, end, NAME_BOUNDARIES)]
+        noun = "".join(ch for ch in rest if ch not in QUOTE_CHARS)[:MAX_NOUN]
     cued = unit.kind == "duration_cued" and _duration_cued(text, start, end, r)
     reason = _reject(text, m, unit, value, noun, cued, numeric_digits, r)
     if reason:
@@ -140,9 +147,10 @@ def _quantity(text: str, m: re.Match[str], numeric_digits: set[str], years, r: M
     approximate = bool(m.group("pre") or m.group("inner") or m.group("inner2") or m.group("post") or inner_approx)
     phrase = _name_phrase(text, _clause_start(text, start, NAME_BOUNDARIES), from_span[0] if from_span else start, r)
     kind = "rank" if unit.canonical == "名" and any(w in phrase for w in r.rank_words) else unit.kind
-    if not phrase and kind == "percent":
-        # 90%以上的患者: the share is named by what follows
-        phrase = _noun(text, end + 1 if text[end:end + 1] == "的" else end, r) + "占比"
+    if len(phrase) < 2 and kind == "percent":
+        # 90%以上的患者, 当60%考核权重…: the share is named by what follows
+        after = _noun(text, end + 1 if text[end:end + 1] == "的" else end, r)
+        phrase = after + ("占比" if after and not after.endswith(("率", "比", "重", "度")) else "") if after else phrase
     name = _metric_name(phrase, noun, unit.canonical, kind)
     return Candidate(start, end, value, unit.canonical, kind, approximate, from_value,
                      _year(years, start), name, noun, "metric/quantity"), from_span
@@ -230,7 +238,8 @@ def _foreign(text: str, clause_start: int, start: int, end: int, clause_end: int
 def _metric_name(before: str, noun: str, unit: str, kind: str) -> str:
     """Short noun phrase for what is measured."""
     if kind == "duration_cued" or kind == "duration":
-        return (before + noun)[:MAX_NAME] or unit
+        name = (before + noun)[:MAX_NAME]
+        return name if name.endswith(DURATION_HEADS) else name + DURATION_NAMES.get(unit, "时长")
     if kind in COUNT_KINDS and unit in SELF_NAMED_UNITS:
         return (before or noun) + unit if not (before or noun).endswith(unit) else before or noun
     if kind == "money":
@@ -268,18 +277,29 @@ def _name_phrase(text: str, start: int, end: int, r: MetricRules) -> str:
                 phrase, changed = phrase[len(w):], True
                 break
         for w in r.name_tail:
-            if phrase.endswith(w) and len(phrase) > len(w):
+            if phrase.endswith(w):
                 phrase, changed = phrase[: -len(w)], True
                 break
     return phrase[-MAX_NAME:]
 
 
 def _noun(text: str, end: int, r: MetricRules) -> str:
-    """The counted noun right after a unit (29个党支部 -> 党支部), quotes removed."""
+    """The counted noun right after a unit (29个党支部 -> 党支部), quotes removed.
+
+    A quoted name is taken whole (12名“有为好干部” -> 有为好干部); a trailing
+    中 closing the clause (79个基层党支部中，) is a locative, not part of the noun.
+    """
     window = text[end:end + MAX_NOUN + 4]
-    stop = r.noun_stop.search(window)
-    noun = "".join(ch for ch in (window[: stop.start()] if stop else window) if ch not in QUOTE_CHARS)
-    return noun[:MAX_NOUN]
+    spans = quoted_spans(window)
+    stop_at = len(window)
+    for stop in r.noun_stop.finditer(window):
+        if not any(a <= stop.start() < b for a, b in spans):
+            stop_at = stop.start()
+            break
+    noun = "".join(ch for ch in window[:stop_at] if ch not in QUOTE_CHARS)[:MAX_NOUN]
+    if noun.endswith("中") and (stop_at < len(window) and window[stop_at] in CLAUSE_BOUNDARIES):
+        noun = noun[:-1]
+    return noun
 
 
 def _clause_start(text: str, pos: int, boundaries: str) -> int:
