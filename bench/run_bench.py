@@ -63,7 +63,7 @@ GNU_TIME = Path("/usr/bin/time")
 MARKERS = ("<!-- RESULTS -->", "<!-- /RESULTS -->")
 THROUGHPUT_COLUMNS = (
     "corpus MB", "files", "kg build s", "kg KB/s", "peak RSS MB (largest process)",
-    "peak PSS MB (process tree)", "jieba-only s", "jieba KB/s", "ratio jieba/kg",
+    "peak PSS MB (process tree)", "jieba-only s", "jieba KB/s", "ratio jieba/kg", "load avg before",
 )
 
 
@@ -114,8 +114,15 @@ def _tree_pss_kb(root: int) -> int:
     return total
 
 
+TIMEOUT = 3600.0  # seconds per command; a command that runs longer is killed and reported
+
+
 def measure(cmd: list[str], *, cwd: Path | None = None) -> Run:
-    """Run ``cmd`` to the end: wall time, peak RSS of its largest process, sampled peak tree PSS."""
+    """Run ``cmd`` to the end: wall time, peak RSS of its largest process, sampled peak tree PSS.
+
+    A command still running after ``TIMEOUT`` seconds is killed (its whole process
+    group) and gets exit code -9.
+    """
     with tempfile.NamedTemporaryFile("r", suffix=".rss") as rss_file:
         if GNU_TIME.exists():
             wrapped = [str(GNU_TIME), "-f", "%M", "-o", rss_file.name, *cmd]
@@ -123,7 +130,7 @@ def measure(cmd: list[str], *, cwd: Path | None = None) -> Run:
             wrapped = [sys.executable, "-c", _RUSAGE_WRAPPER, rss_file.name, *cmd]
         peak = [0]
         start = time.perf_counter()
-        proc = subprocess.Popen(wrapped, cwd=cwd, stdout=subprocess.DEVNULL)
+        proc = subprocess.Popen(wrapped, cwd=cwd, stdout=subprocess.DEVNULL, start_new_session=True)
         done = threading.Event()
 
         def sample() -> None:
@@ -132,13 +139,16 @@ def measure(cmd: list[str], *, cwd: Path | None = None) -> Run:
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
-        code = proc.wait()
+        try:
+            code = proc.wait(timeout=TIMEOUT)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, 9)  # the group of the process started above, nothing else
+            proc.wait()
+            code = -9
         wall = time.perf_counter() - start
         done.set()
         sampler.join()
         numbers = re.findall(r"^\d+$", Path(rss_file.name).read_text(), re.M)
-    if GNU_TIME.exists() and code != 0 and not numbers:
-        raise RuntimeError(f"command failed ({code}): {' '.join(cmd)}")
     return Run(wall, int(numbers[-1]) if numbers else 0, peak[0], code)
 
 
@@ -150,10 +160,15 @@ sys.exit(code)
 """
 
 
+class Failed(RuntimeError):
+    """A measured command did not finish normally (error exit, killed, timed out)."""
+
+
 def check(run: Run, what: str) -> Run:
     # kg build exits 2 when some inputs were skipped: still a finished build
     if run.code not in (0, 2):
-        raise RuntimeError(f"{what} failed with exit code {run.code}")
+        reason = "timed out" if run.code == -9 else f"exit code {run.code}"
+        raise Failed(f"{what}: {reason} after {run.wall:.0f} s (peak RSS {run.rss_kb / 1024:.0f} MB)")
     return run
 
 
@@ -185,14 +200,20 @@ def bench_size(size: float, work: Path, seed: int) -> dict:
     files, size_bytes = corpus_stats(folder)
     out = work / "out"
     shutil.rmtree(out, ignore_errors=True)
-    kg = check(measure([*kg_command(), "build", str(folder), "-o", str(out), "--no-cache", "-q"]), "kg build")
+    load = os.getloadavg()[0]
+    kg = measure([*kg_command(), "build", str(folder), "-o", str(out), "--no-cache", "-q"])
     jb = check(measure([sys.executable, str(BENCH / "jieba_only.py"), str(folder)]), "jieba_only")
     shutil.rmtree(out, ignore_errors=True)
     kb = size_bytes / 1000
+    try:
+        check(kg, "kg build")
+    except Failed as exc:
+        return {"size": size, "files": files, "bytes": size_bytes, "failed": str(exc), "load": load, "jieba": jb.wall,
+                "jieba_kbs": kb / jb.wall, "rss": kg.rss_kb / 1024, "pss": kg.pss_kb / 1024}
     return {
         "size": size, "files": files, "bytes": size_bytes, "kg": kg.wall, "kg_kbs": kb / kg.wall,
         "rss": kg.rss_kb / 1024, "pss": kg.pss_kb / 1024, "jieba": jb.wall, "jieba_kbs": kb / jb.wall,
-        "ratio": jb.wall / kg.wall,
+        "ratio": jb.wall / kg.wall, "load": load,
     }
 
 
@@ -257,6 +278,8 @@ def machine_info() -> list[str]:
         f"- machine: {usable} usable cores ({os.cpu_count()} online){', ' + model if model else ''}; "
         f"{platform.system()} {platform.release()}",
         f"- Python {platform.python_version()}, jieba {jieba_version}",
+        f"- load average (1/5/15 min) when the table was written: {' / '.join(f'{x:.1f}' for x in os.getloadavg())}"
+        " (the machine is shared: other jobs may have run during the measurements)",
         f"- kg at commit {commit}{' with uncommitted changes under kg/' if dirty else ''}",
     ]
 
@@ -269,16 +292,23 @@ def render(rows: list[dict], startup: list[tuple[str, float]], incremental: dict
     lines = ["## Build benchmark", "", *machine_info(), "",
              "KB = 1,000 bytes of UTF-8 text. Each command is a fresh process timed by wall clock; "
              "`kg build` runs with its default `--jobs` (every core) and `--no-cache -q`. "
-             "ratio = jieba-only process time / kg build time (goal: >= 1.0).", "",
+             "ratio = jieba-only process time / kg build time (goal: >= 1.0). "
+             "\"load avg before\": the 1-minute load average just before `kg build` started (2 cores).", "",
              "| " + " | ".join(THROUGHPUT_COLUMNS) + " |", "|" + "---:|" * len(THROUGHPUT_COLUMNS)]
     for r in rows:
+        if "failed" in r:
+            lines.append(f"| {r['size']:g} | {r['files']:,} | failed | | {_fmt(r['rss'], 0)} | {_fmt(r['pss'], 0)} | "
+                         f"{_fmt(r['jieba'])} | {_fmt(r['jieba_kbs'], 0)} | | {r['load']:.1f} |")
+            continue
         lines.append(
             f"| {r['size']:g} | {r['files']:,} | {_fmt(r['kg'])} | {_fmt(r['kg_kbs'], 0)} | {_fmt(r['rss'], 0)} | "
-            f"{_fmt(r['pss'], 0)} | {_fmt(r['jieba'])} | {_fmt(r['jieba_kbs'], 0)} | {r['ratio']:.2f} |"
+            f"{_fmt(r['pss'], 0)} | {_fmt(r['jieba'])} | {_fmt(r['jieba_kbs'], 0)} | {r['ratio']:.2f} | {r['load']:.1f} |"
         )
+    lines += [f"\n- {r['size']:g} MB: {r['failed']}" for r in rows if "failed" in r]
     lines += ["", "Peak RSS: the largest single process (`/usr/bin/time -v` \"Maximum resident set size\", or "
               "`ru_maxrss` of RUSAGE_CHILDREN). Peak PSS: the whole process tree, sampled every 0.1 s.", ""]
-    scaling = [(a, b) for a in rows for b in rows if abs(b["size"] / a["size"] - 10) < 1e-9]
+    done = [r for r in rows if "failed" not in r]
+    scaling = [(a, b) for a in done for b in done if abs(b["size"] / a["size"] - 10) < 1e-9]
     if scaling:
         lines += ["| 10x step | time ratio (goal <= 10.5) |", "|---|---:|"]
         lines += [f"| {a['size']:g} MB -> {b['size']:g} MB | {b['kg'] / a['kg']:.2f} |" for a, b in scaling]
@@ -295,7 +325,7 @@ def render(rows: list[dict], startup: list[tuple[str, float]], incremental: dict
                   f"| rebuild, nothing changed | {incremental['same']:.1f} | {100 * incremental['same'] / full:.0f}% |",
                   f"| rebuild, one file edited | {incremental['one']:.1f} | {100 * incremental['one'] / full:.0f}% |",
                   ""]
-    lines += _goals(rows, startup, scaling)
+    lines += _goals(done, startup, scaling)
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -331,6 +361,7 @@ def update_readme(table: str, readme: Path = README) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    global TIMEOUT
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="1,10,100", help="corpus sizes in MB, comma-separated (default 1,10,100)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="Markdown output (default bench/results.md)")
@@ -341,21 +372,40 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--incremental-docs", type=int, default=1000,
                         help="articles in the incremental-rebuild corpus (default 1000; 0: skip)")
     parser.add_argument("--no-startup", action="store_true", help="skip the start-up measurements")
+    parser.add_argument("--timeout", type=float, default=TIMEOUT, help="seconds per command before it is killed")
     args = parser.parse_args(argv)
+    TIMEOUT = args.timeout
     sizes = [float(s) for s in args.sizes.split(",") if s.strip()]
     args.work_dir.mkdir(parents=True, exist_ok=True)
-    rows = []
+    rows: list[dict] = []
+    startup: list[tuple[str, float]] = []
+    incremental: dict | None = None
+
+    def write() -> str:
+        table = render(rows, startup, incremental, args)
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(table, encoding="utf-8")
+        return table
+
+    # the quick measurements first, and the table rewritten after every step,
+    # so a long or failing large size still leaves the rest on disk
+    if not args.no_startup:
+        startup = bench_startup(args.work_dir, args.repeat)
+        print(f"[bench] startup {startup}", file=sys.stderr, flush=True)
+        write()
+    if args.incremental_docs:
+        try:
+            incremental = bench_incremental(args.work_dir, args.incremental_docs, args.seed)
+        except Failed as exc:
+            print(f"[bench] incremental: {exc}", file=sys.stderr, flush=True)
+        print(f"[bench] incremental {incremental}", file=sys.stderr, flush=True)
+        write()
     for size in sizes:
         print(f"[bench] {size:g} MB ...", file=sys.stderr, flush=True)
         rows.append(bench_size(size, args.work_dir, args.seed))
         print(f"[bench] {rows[-1]}", file=sys.stderr, flush=True)
-    startup = [] if args.no_startup else bench_startup(args.work_dir, args.repeat)
-    print(f"[bench] startup {startup}", file=sys.stderr, flush=True)
-    incremental = bench_incremental(args.work_dir, args.incremental_docs, args.seed) if args.incremental_docs else None
-    print(f"[bench] incremental {incremental}", file=sys.stderr, flush=True)
-    table = render(rows, startup, incremental, args)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(table, encoding="utf-8")
+        write()
+    table = write()
     if args.out.resolve() == DEFAULT_OUT.resolve():
         update_readme(table)
     print(table)
