@@ -52,8 +52,12 @@ RE_LEAD_TIME = re.compile(r"(?:(?:19|20)\d{2}[-－—~～至到])?((?:19|20)\d{2
 RE_UNIT_SPLIT = re.compile(r"与|和|及|、")
 RE_COUNT_PREFIX = re.compile(r"^[\d一二三四五六七八九十]+个")
 MAX_TAIL_AFTER_SUFFIX = 3
+#: honor suffixes that also sit inside longer titles, so a name is never cut after them.
+INNER_SUFFIXES = frozenset({"医院", "中心", "单位"})
 #: a hospital named at most this many characters before the cue is the recipient (医院党委已先后荣获).
 MAX_SUBJECT_GAP = 8
+#: bigram Dice above which two dated titles of one hospital are the same conferral.
+RESTATEMENT_DICE = 0.75
 
 
 @dataclass(frozen=True)
@@ -119,8 +123,11 @@ def ends_with_suffix(name: str) -> bool:
 
 
 def _suffix_end(name: str) -> int:
-    """End of the last honor suffix in ``name`` (0 when none)."""
-    ends = [m.end() for m in _suffix_re().finditer(name)]
+    """End of the last honor suffix in ``name`` where a name may stop (0 when none).
+
+    医院 inside a title (全国公立医院党建…案例) is a modifier, not an end.
+    """
+    ends = [m.end() for m in _suffix_re().finditer(name) if m.group() not in INNER_SUFFIXES]
     return max(ends) if ends else 0
 
 
@@ -309,7 +316,8 @@ def extract(ctx: DocContext) -> Iterable[Finding]:
                                 level=level.group() if level else None, rule_id=rule_id)
                 out.append(Finding(entity, sent, (Link(Predicate.RECEIVED_HONOR, hospital, key),)))
     out = _fill(_fill(out, YEAR), UNIT)
-    return _rekey(out, _abbreviations({f.entity.key: f.entity for f in out}))
+    out = _rekey(out, _abbreviations({f.entity.key: f.entity for f in out}))
+    return _rekey(out, _restatements({f.entity.key: f.entity for f in out}))
 
 
 def _recipient(ctx: DocContext, sent: Sentence, anchor: int) -> EntityKey | None:
@@ -371,6 +379,31 @@ def _abbreviations(entities: dict[EntityKey, Entity]) -> dict[EntityKey, Entity]
                 mapping[a] = full
                 break
     return mapping
+
+
+def _restatements(entities: dict[EntityKey, Entity]) -> dict[EntityKey, Entity]:
+    """A title restated later with other words (重庆市… for 市级…): same hospital, year and unit.
+
+    Two dated titles of one hospital whose character bigrams mostly agree are
+    one conferral; the first mention names it.
+    """
+    mapping: dict[EntityKey, Entity] = {}
+    keys = list(entities)
+    for i, later in enumerate(keys):
+        h, title, year, unit = later.parts
+        for first in keys[:i]:
+            if first not in mapping and year and first.parts[0] == h and first.parts[2:] == (year, unit) \
+                    and _dice(first.parts[1], title) >= RESTATEMENT_DICE:
+                mapping[later] = entities[first]
+                break
+    return mapping
+
+
+def _dice(a: str, b: str) -> float:
+    ba = [a[i:i + 2] for i in range(len(a) - 1)]
+    bb = [b[i:i + 2] for i in range(len(b) - 1)]
+    common = sum(min(ba.count(x), bb.count(x)) for x in set(ba))
+    return 2 * common / (len(ba) + len(bb)) if ba and bb else 0.0
 
 
 def _is_subsequence(short: str, long_: str) -> bool:

@@ -98,3 +98,13 @@ def test_honors_traditional_text_keeps_its_characters():
 def test_honors_time_phrase_dates_the_sentence_but_not_an_old_founding_year():
     assert _honors("2020年10月，医院入选省级区域医疗中心。") == [("省级区域医疗中心", 2020, None)]
     assert _honors("医院始建于1958年，现为国家级胸痛中心。") == [("国家级胸痛中心", None, None)]
+
+
+def test_honors_restated_title_with_same_year_is_one_conferral():
+    text = "2023年，医院荣膺“省级公立医院党建示范医院”。2023年，医院还荣膺“浙江省公立医院党建示范医院”称号。"
+    assert _honors(text) == [("省级公立医院党建示范医院", 2023, None)]
+
+
+def test_honors_headline_short_form_folds_into_full_title():
+    text = "医院党建案例获评全国典型案例。医院申报的案例获评全国公立医院党建与业务融合典型案例。"
+    assert _honors(text) == [("全国公立医院党建与业务融合典型案例", None, None)]

@@ -92,3 +92,8 @@ def test_mechanisms_link_implements_from_scope():
 def test_mechanisms_key_is_simplified_label_keeps_traditional():
     (f,) = mechanisms.extract(_ctx("醫院推行“雙向轉診”工作機制。"))
     assert f.entity.label == "雙向轉診工作機制" and f.entity.key.parts == ("双向转诊工作机制",)
+
+
+def test_mechanisms_contest_is_skipped_but_selection_activity_kept():
+    assert _mechs("医院在“双百强”评选中胜出。") == {}
+    assert list(_mechs("医院每月开展“服务之星”评选活动。")) == ["服务之星评选活动"]
