@@ -73,8 +73,7 @@ def scan(text: str, r: MetricRules | None = None, rejected: list[tuple[int, str]
     r = r or rules()
     quoted = _Quoted(text)
     numeric_digits = {c for m in r.numeric_name.finditer(text) for c in m.group("token") if c.isdigit()}
-    years = [(m.start(), m.end(), int(m.group("year2") or m.group("year"))) for m in r.year.finditer(text)
-             if not r.year_base.search(text[: m.start()])]
+    years = stated_years(text, r, quoted)
     found: list[Candidate] = []
     consumed: list[tuple[int, int]] = []
     for m in r.rank.finditer(text):
@@ -101,6 +100,24 @@ def scan(text: str, r: MetricRules | None = None, rejected: list[tuple[int, str]
             cand = replace(cand, name=_strip_suffix(found[-1].name) + cand.name)
         found.append(cand)
     return sorted(found, key=lambda c: c.start)
+
+
+def stated_years(text: str, r: MetricRules | None = None, quoted: "_Quoted | None" = None) -> list[tuple[int, int, int]]:
+    """Calendar years a sentence states for its figures.
+
+    Args:
+        text: one sentence (Simplified).
+        r: the rules (default: ``rules()``).
+        quoted: the sentence's quote spans, if already computed.
+
+    Returns:
+        ``(start, end, year)`` in order; comparison bases (较2023年) and
+        years inside quoted names (“2022年冬奥会…先进集体”) are left out.
+    """
+    r = r or rules()
+    quoted = quoted or _Quoted(text)
+    return [(m.start(), m.end(), int(m.group("year2") or m.group("year"))) for m in r.year.finditer(text)
+            if not r.year_base.search(text[: m.start()]) and not quoted[m.start()]]
 
 
 def _rank(text: str, m: re.Match[str], quoted: "_Quoted", years, r: MetricRules) -> Candidate | None:
