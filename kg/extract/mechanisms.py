@@ -293,9 +293,9 @@ def _unquoted_candidates(m: str, sent: Sentence,
             start = seg  # next member of a list whose previous member was a name
         if start is None:
             continue
-        # a list "A规则、B制度": start after the last 、 that closes a head-ended member
+        # a list "A规则、B制度" / "A体系和B制度": start after the last separator closing a head-ended member
         for k in range(hs - 1, start, -1):
-            if m[k] == "、" and _strong_head_end_re().search(m, start, k):
+            if m[k] in "、和及与" and _strong_head_end_re().search(m, start, k):
                 start = k + 1
                 break
         slogan = _rules()["mechanism/slogan-modifier"].match(m, start, hs)

@@ -97,3 +97,7 @@ def test_mechanisms_key_is_simplified_label_keeps_traditional():
 def test_mechanisms_contest_is_skipped_but_selection_activity_kept():
     assert _mechs("医院在“双百强”评选中胜出。") == {}
     assert list(_mechs("医院每月开展“服务之星”评选活动。")) == ["服务之星评选活动"]
+
+
+def test_mechanisms_two_names_joined_by_he():
+    assert set(_mechs("医院建立了绩效考核体系和薪酬分配制度。")) == {"绩效考核体系", "薪酬分配制度"}
