@@ -54,6 +54,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "stop": re.compile(alternation(load_list("hospital_stop_cues"))),
         "partner": re.compile(alternation(load_list("hospital_partner_cues")) + r"$"),
         "marker": re.compile(alternation(load_list("hospital_name_markers"))),
+        "alias_marker": re.compile(markers),
         # （以下简称“浙大二院”） right after a name; the alias is group 1
         "alias_def": re.compile(
             r"^\s*[（(]\s*" + markers + r"?\s*[:：]?\s*" + q_open + r"([\u3400-\u9fff]{2,8})" + q_close + r"\s*[）)]"
@@ -166,9 +167,9 @@ def _is_specific(name: str, suffix: str) -> bool:
         return False  # 党建示范医院, 试点医院: a designation, not a name
     if suffix.endswith("中心") and _designation_start_re().match(head):
         return False  # 国家呼吸医学中心, 区域医疗中心: a designation
-    rest = _generic_re().sub("", head)
+    rest = head[m.end() :] if (m := _generic_re().match(head)) else head
     if len(rest) < 2:
-        return False  # nothing (or one stray character) left once generic words are gone
+        return False  # a kind of hospital (公立医院, 全国百强中医院), or one stray character
     if len(head) > MAX_UNMARKED and not _patterns()["marker"].search(head):
         return False
     return True
@@ -257,8 +258,13 @@ def _alias_definitions(ctx: DocContext, mentions: list[Mention]) -> dict[str, st
     for m in mentions:
         tail = s[m.end : m.end + 24]
         hit = pats["alias_def"].match(tail) or pats["alias_tail"].match(tail)
-        if hit and hit.group(1) != m.name and hit.group(1) not in _non_entities():
-            found.setdefault(hit.group(1), m.name)
+        if not hit or hit.group(1) == m.name or hit.group(1) in _non_entities():
+            continue
+        alias = hit.group(1)
+        marked = pats["alias_marker"].search(hit.group(0)) or any(q in hit.group(0) for q in _QUOTES)
+        # without 简称 or quotes, a bracketed word is an abbreviation only if made of the name's characters
+        if marked or set(alias) <= set(m.name):
+            found.setdefault(alias, m.name)
     return found
 
 

@@ -37,6 +37,8 @@ from kg.vocab import EntityType, Predicate
 PREFIX_MAX = 24
 #: a unit kept in a title is at most this long (行政后勤第二党支部).
 UNIT_MAX = 12
+#: a jieba word count from which a 2-character word after a name is good evidence of its end.
+COMMON_WORD = 100
 _DELIMS = "，,、。；;：:！？!?（）()“”\"'‘’《》【】[]「」『』—\n\t 兼"
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
@@ -81,8 +83,8 @@ def _rank_tails(ranks: tuple[str, ...]) -> list[str]:
 
 
 @lru_cache(maxsize=1)
-def _dictionary() -> tuple[dict[str, str], frozenset[str]]:
-    """jieba's dictionary, read once: POS of words starting with a family name, and all 2-character words.
+def _dictionary() -> tuple[dict[str, str], dict[str, int]]:
+    """jieba's dictionary, read once: POS of words starting with a family name, and 2-character word counts.
 
     The first says whether a name candidate is an ordinary word (支持 v, 高度 n)
     rather than a name (黄河 ns, 高峰 nr: jieba tags many names); the second lets
@@ -92,7 +94,7 @@ def _dictionary() -> tuple[dict[str, str], frozenset[str]]:
 
     surnames = _res()["surnames"]
     pos: dict[str, str] = {}
-    pairs: set[str] = set()
+    pairs: dict[str, int] = {}
     with jieba.get_dict_file() as fh:
         for raw in fh:
             parts = raw.decode("utf-8").split()
@@ -100,10 +102,10 @@ def _dictionary() -> tuple[dict[str, str], frozenset[str]]:
                 continue
             word = parts[0]
             if len(word) == 2:
-                pairs.add(word)
+                pairs[word] = int(parts[1])
             if word[0] in surnames or word[:2] in surnames:
                 pos[word] = parts[2]
-    return pos, frozenset(pairs)
+    return pos, pairs
 
 
 #: jieba POS tags of names (person, place, other proper noun): such a word may be a person's name.
@@ -146,8 +148,10 @@ def _follow_strength(s: str, i: int) -> float:
         return 4
     if r["strong_followers"].match(s, i):
         return 3
-    if s[i : i + 2] in _dictionary()[1]:
-        return 2  # any word: 查房, 交流
+    count = _dictionary()[1].get(s[i : i + 2])
+    if count is not None:
+        # any word may follow a name (周某某查房); a rare one (发为, 入村) is weak evidence
+        return 2 if count >= COMMON_WORD else 0.5
     if r["weak_followers"].match(s, i):
         return 1
     return 0
@@ -200,8 +204,6 @@ def name_after(s: str, i: int, min_strength: float = 0.5) -> tuple[int, int] | N
         if _res()["strong_followers"].match(cand, length - 1) and length > 2:
             continue  # the name would swallow 说/等
         strength = _follow_strength(s, i + length)
-        if strength == 2 and length == 2:
-            strength = 0.5  # 王某|发为: a bare dictionary word is weak evidence for the shorter reading
         if length > 2 and _res()["weak_followers"].fullmatch(cand[-1]):
             strength -= 2  # 周某及|主治: the weak cue ends the shorter name, not this one
         if strength < 3 and _res()["weak_followers"].fullmatch(cand[0]):

@@ -89,3 +89,15 @@ def test_hospitals_partner_mentions_are_marked():
     table = find_hospitals(_ctx("东川县人民医院与西岭县中医院签约。"))
     roles = {m.name: m.partner for m, _ in table.mentions}
     assert roles == {"东川县人民医院": False, "西岭县中医院": True}
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("南州大学附属医院院长出席。", {"南州大学附属医院": []}),
+        ("西江省人民医院（集团）党委召开会议。", {"西江省人民医院": []}),
+        ("爱尔眼科医院与东山区人民医院签约。", {"爱尔眼科医院": [], "东山区人民医院": []}),
+    ],
+)
+def test_hospitals_more_name_shapes(text, expected):
+    assert _names(text) == expected

@@ -112,3 +112,7 @@ def test_leaders_chain_with_a_government_title_is_an_official():
 
 def test_leaders_time_word_before_hospital_is_not_part_of_it():
     assert _leaders("近日东川县人民医院召开会议，院长贺兰山主持。") == {("贺兰山", H): ["院长"]}
+
+
+def test_leaders_common_word_after_a_two_character_name():
+    assert _leaders(f"{H}召开会议。党支部书记马丽深入村组开展义诊。") == {("马丽", H): ["党支部书记"]}
