@@ -179,6 +179,9 @@ def _trim(m: str, s: int, e: int) -> tuple[int, int, int | None]:
     q = m.find("“", s, e)
     if q > s and (m[q - 1] == "的" or _filter("honor/drop-prefix").search(m, s, q)):
         s = q + 1
+    publisher = _filter("honor/publisher-prefix").match(m, s, e)  # 卫健委公布的…名单
+    if publisher:
+        s = publisher.end()
     year = None
     for _ in range(2):
         c = RE_LEAD_COUNT.match(m, s, e)
@@ -206,7 +209,8 @@ def _units(m: str, clause_start: int, cue_start: int, people: frozenset[str]) ->
     cut = _filter("honor/subject-hospital-cut").match(subject)
     rest = subject[cut.end():] if cut else subject  # 某医院张三介绍了医院获得…: the last hospital word starts it
     rest = _filter("honor/subject-adverbs").sub("", rest.strip())
-    if _filter("honor/skip-person-subject").search(rest) or _post_re().search(rest) \
+    whole = _filter("honor/subject-adverbs").sub("", subject.strip())
+    if _filter("honor/skip-person-subject").search(rest) or _post_re().search(whole) \
             or any(p in rest for p in people):
         return None  # 3名医生获得…, 心内科主任张三荣获…, or a leader found earlier
     rest = RE_COUNT_PREFIX.sub("", rest)

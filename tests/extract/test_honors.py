@@ -108,3 +108,7 @@ def test_honors_restated_title_with_same_year_is_one_conferral():
 def test_honors_headline_short_form_folds_into_full_title():
     text = "医院党建案例获评全国典型案例。医院申报的案例获评全国公立医院党建与业务融合典型案例。"
     assert _honors(text) == [("全国公立医院党建与业务融合典型案例", None, None)]
+
+
+def test_honors_post_and_name_subject_is_a_person():
+    assert _honors("院长王强获评“全市优秀管理者”。") == []
