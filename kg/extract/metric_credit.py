@@ -34,6 +34,8 @@ from kg.vocab import EntityType
 MIN_UNQUOTED = 4
 #: clause boundaries for crediting; a dash opens a new clause (…抵达——这种“X”机制，推动…).
 CREDIT_BOUNDARIES = CLAUSE_BOUNDARIES + "—"
+#: a practice this close before or after a figure (quote marks included) is what it counts.
+ADJACENT = 1
 #: how many sentences back an attendance figure looks for the meeting it counts.
 ATTEND_LOOKBACK = 2
 
@@ -45,6 +47,7 @@ class Mention:
     start: int
     end: int
     key: EntityKey
+    full: bool = True  # a label or alias, not a core without its head (谈心谈话 for 谈心谈话制度)
 
 
 class CreditIndex:
@@ -54,22 +57,23 @@ class CreditIndex:
         self._ctx = ctx
         self._r = r or rules()
         self._forms: dict[str, EntityKey] = {}
+        self._cores: set[str] = set()
         self._labels: list[tuple[str, EntityKey]] = []
-        seen: set[EntityKey] = set()
+        names: dict[EntityKey, list[str]] = {}
         for finding in ctx.found(EntityType.MECHANISM):
-            key = finding.entity.key
-            if key in seen:
-                continue
-            seen.add(key)
-            names = [finding.entity.label, *finding.entity.aliases]
-            for name in names:
-                form = _plain(name)
+            if finding.entity.key not in names:
+                names[finding.entity.key] = [_plain(n) for n in (finding.entity.label, *finding.entity.aliases)]
+                self._labels.append((names[finding.entity.key][0], finding.entity.key))
+        for key, forms in names.items():  # full names first, so a core never hides one
+            for form in forms:
                 if len(form) >= 2:
                     self._forms.setdefault(form, key)
-                    core = _core(form, self._r.mechanism_suffixes)
-                    if core != form and len(core) >= 2:
-                        self._forms.setdefault(core, key)
-            self._labels.append((_plain(finding.entity.label), key))
+        for key, forms in names.items():
+            for form in forms:
+                core = _core(form, self._r.mechanism_suffixes)
+                if core != form and len(core) >= 2 and core not in self._forms:
+                    self._forms[core] = key
+                    self._cores.add(core)
         self._cache: dict[int, list[Mention]] = {}
 
     def __bool__(self) -> bool:
@@ -106,9 +110,10 @@ class CreditIndex:
             if self._opens_clause(text, m):
                 return m.key
         for m in here:
-            # the figure counts the practice itself: 300余期“人医家乡情”活动
-            if end <= m.start <= end + 1:
-                return m.key
+            # the figure counts the practice itself: 300余期“人医家乡情”活动, 举办“道德讲堂”12期
+            if m.full and (end <= m.start <= end + ADJACENT or start - ADJACENT <= m.end <= start):
+                if _clause_start(text, m.start) == _clause_start(text, start):
+                    return m.key
         if before:
             return None
         return self._from_previous(index, text, end)
@@ -161,7 +166,7 @@ class CreditIndex:
                 start, end = kept[pos], kept[pos + len(form) - 1] + 1
                 if len(form) >= MIN_UNQUOTED or (start, end) in quoted_inner:
                     if start not in found or found[start].end < end:
-                        found[start] = Mention(start, end, key)
+                        found[start] = Mention(start, end, key, form not in self._cores)
                 pos = plain.find(form, pos + 1)
         for a, b in quoted:
             inner = _plain(text[a:b])

@@ -214,3 +214,13 @@ def test_metrics_scan_never_fails_and_stays_in_bounds(text):
     for cand in scan(text):
         assert 0 <= cand.start < cand.end <= len(text)
         assert cand.value >= 0
+
+
+def test_metrics_credit_practice_right_before_its_count():
+    text = "今年共举办“杏林讲堂”14期。"
+    assert credited(text, [("杏林讲堂", ())]) == {"14": "杏林讲堂"}
+
+
+def test_metrics_credit_not_for_the_core_of_a_name_next_to_a_count():
+    text = "全年开展结对帮扶36次。"
+    assert credited(text, [("结对帮扶制度", ())]) == {}
