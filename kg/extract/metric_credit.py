@@ -34,6 +34,9 @@ from kg.vocab import EntityType
 MIN_UNQUOTED = 4
 #: clause boundaries for crediting; a dash opens a new clause (…抵达——这种“X”机制，推动…).
 CREDIT_BOUNDARIES = CLAUSE_BOUNDARIES + "—"
+#: link confidence when the practice is named in the figure's sentence, or only before it.
+SAME_SENTENCE = 0.9
+PREVIOUS_SENTENCE = 0.7
 #: a practice this close before or after a figure (quote marks included) is what it counts.
 ADJACENT = 1
 #: how many sentences back an attendance figure looks for the meeting it counts.
@@ -86,7 +89,7 @@ class CreditIndex:
             self._cache[index] = self._find(self._ctx.match_text[sent.start:sent.end])
         return self._cache[index]
 
-    def credit(self, index: int, start: int, end: int) -> EntityKey | None:
+    def credit(self, index: int, start: int, end: int) -> tuple[EntityKey, float] | None:
         """The mechanism a figure at ``[start, end)`` of sentence ``index`` is credited to.
 
         Args:
@@ -95,7 +98,8 @@ class CreditIndex:
             end: figure end, offset into the sentence.
 
         Returns:
-            The mechanism's key, or None when the text credits no practice.
+            ``(mechanism key, confidence)``, or None when the text credits no
+            practice; credit from an earlier sentence is less certain.
         """
         if not self._forms:
             return None
@@ -108,17 +112,17 @@ class CreditIndex:
             if parallel and m.start < clause:
                 break  # 同时/此外 opens a new action: earlier practices are not credited with it
             if self._opens_clause(text, m):
-                return m.key
+                return m.key, SAME_SENTENCE
         for m in here:
             # the figure counts the practice itself: 300余期“人医家乡情”活动, 举办“道德讲堂”12期
             if m.full and (end <= m.start <= end + ADJACENT or start - ADJACENT <= m.end <= start):
                 if _clause_start(text, m.start) == _clause_start(text, start):
-                    return m.key
+                    return m.key, SAME_SENTENCE
         if before:
             return None
         return self._from_previous(index, text, end)
 
-    def _from_previous(self, index: int, text: str, end: int) -> EntityKey | None:
+    def _from_previous(self, index: int, text: str, end: int) -> tuple[EntityKey, float] | None:
         """Credit from the sentences before: one practice opening or closing the previous
         sentence, or a meeting on a practice for an attendance figure."""
         prev = index - 1
@@ -131,9 +135,9 @@ class CreditIndex:
             if _clause_start(ptext, first.start) == 0 and self._r.credit_prefix_bare.match(
                 _plain(ptext[: first.start])
             ):
-                return first.key
+                return first.key, PREVIOUS_SENTENCE
             if self._r.credit_prev_tail.match(_plain(ptext[last.end:])):
-                return last.key
+                return last.key, PREVIOUS_SENTENCE
         clause_end = _clause_end(text, end)
         if not any(v in text[end:clause_end] for v in self._r.credit.get("attend", ())):
             return None
@@ -141,7 +145,7 @@ class CreditIndex:
             btext = self._sentence_text(back)
             for m in self.mentions(back):
                 if any(v in btext[: m.start] for v in self._r.credit.get("meeting", ())):
-                    return m.key
+                    return m.key, PREVIOUS_SENTENCE
         return None
 
     def _opens_clause(self, text: str, m: Mention) -> bool:

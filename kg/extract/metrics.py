@@ -60,9 +60,9 @@ def extract(ctx: DocContext) -> Iterable[Finding]:
                 continue
             entity = _entity(ctx, sent, cand, hospital, known)
             links = [Link(Predicate.REPORTS_METRIC, hospital, entity.key)]
-            mechanism = credit.credit(index, cand.start, cand.end) if credit else None
-            if mechanism is not None:
-                links.append(Link(Predicate.MEASURED_BY, mechanism, entity.key))
+            credited = credit.credit(index, cand.start, cand.end) if credit else None
+            if credited is not None:
+                links.append(Link(Predicate.MEASURED_BY, credited[0], entity.key, credited[1]))
             findings.append(Finding(entity, sent, tuple(links)))
     return findings
 
