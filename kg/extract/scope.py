@@ -46,7 +46,27 @@ def _byline_re() -> re.Pattern[str]:
     return re.compile(posts + r"[\u3400-\u9fff]{2,4}\s*[—\-－─]{1,3}\s*$")
 
 
-def _key(name: str) -> EntityKey:
+#: a name starting with one of these is relative to the document's place (市人民医院, 第三中医院).
+RELATIVE_STARTS = frozenset("省市县区第")
+
+
+def hospital_key(name: str, doc_id: str) -> EntityKey:
+    """Key of a hospital of a document.
+
+    A full name is its own identity (one node across documents). A name that
+    only makes sense where it is written (市人民医院: every city has one) is
+    qualified with the document id, so two cities' 市人民医院 stay two nodes;
+    the label still shows the name as written.
+
+    Args:
+        name: canonical Simplified name in the document.
+        doc_id: the document's id.
+
+    Returns:
+        The Hospital key.
+    """
+    if name[:1] in RELATIVE_STARTS:
+        name = f"{name}@{doc_id}"
     return EntityKey(EntityType.HOSPITAL, (name,))
 
 
@@ -104,6 +124,9 @@ class DocumentScope:
             return [(0, best)]
         return [(m.start, c) for m, c in table.mentions if c in anchors and not m.partner]
 
+    def _key(self, canon: str) -> EntityKey:
+        return hospital_key(canon, self._ctx.source.doc_id)
+
     # -- queries ------------------------------------------------------------
     def sentence_at(self, offset: int) -> Sentence | None:
         """The sentence containing ``offset`` (None between sentences)."""
@@ -119,25 +142,25 @@ class DocumentScope:
         while i < len(self._mention_starts) and self._mention_starts[i] < end:
             m, canon = self.table.mentions[i]
             if m.end <= end:
-                out.append((m, _key(canon)))
+                out.append((m, self._key(canon)))
             i += 1
         return out
 
     def resolve(self, name: str) -> EntityKey | None:
         """The hospital a written form (Simplified) stands for in this document, if any."""
         canon = self.table.resolve(name)
-        return _key(canon) if canon else None
+        return self._key(canon) if canon else None
 
     def section_hospital_at(self, offset: int) -> EntityKey | None:
         """The hospital of the section or anchor run at ``offset`` (ignores the sentence)."""
         if self._sections:
             ends = [e for e, _ in self._sections]
             i = bisect.bisect_left(ends, offset + 1)
-            return _key(self._sections[min(i, len(self._sections) - 1)][1])
+            return self._key(self._sections[min(i, len(self._sections) - 1)][1])
         if not self._timeline:
             return None
         i = bisect.bisect_right(self._timeline_starts, offset) - 1
-        return _key(self._timeline[max(i, 0)][1])
+        return self._key(self._timeline[max(i, 0)][1])
 
     def hospital_at(self, offset: int) -> EntityKey | None:
         """The hospital in scope at a normalized offset (None when the document names none).
@@ -162,7 +185,7 @@ class DocumentScope:
         for canon, h in self.table.hospitals.items():
             first = h.mentions[0]
             sent = self.sentence_at(first.start) or Sentence(first.start, first.end, first.surface)
-            entity = Entity(_key(canon), h.label, aliases=tuple(h.aliases), rule_id="hospital/suffix")
+            entity = Entity(self._key(canon), h.label, aliases=tuple(h.aliases), rule_id="hospital/suffix")
             out.append(Finding(entity, sent))
         return out
 

@@ -69,3 +69,12 @@ def test_scope_hospitals_carry_aliases_and_a_sentence():
     assert finding.entity.key.parts == ("临川市人民医院",)
     assert finding.entity.aliases == ("市人民医院",)
     assert finding.sentence.text == "临川市人民医院召开大会。"
+
+
+def test_scope_relative_names_are_qualified_by_document():
+    ctx = _ctx("市人民医院召开党建会。医院推行甲乙机制。")
+    scope = build_scope(ctx)
+    key = scope.hospital_at(ctx.text.index("甲乙"))
+    assert key.parts == (f"市人民医院@{ctx.source.doc_id}",)
+    (finding,) = scope.hospitals()
+    assert finding.entity.label == "市人民医院"
