@@ -36,6 +36,8 @@ from kg.lexicon import alternation, load_jsonl, load_list, load_tsv
 from kg.records import Entity, EntityKey, Sentence
 from kg.vocab import EntityType, Predicate
 
+#: marks that open a quoted name (《 opens a title, handled apart).
+QUOTE_OPENERS = "“「『\"‘"
 #: a clause ends here (outside quotes).
 CLAUSE_END = set("，。；！？,;!?：:")
 #: an aside inside a list item (A即B、C): dropped up to the next separator.
@@ -144,6 +146,10 @@ def _split_items(m: str, start: int, end: int) -> list[tuple[int, int, str]]:
     return split_outside_quotes(m, start, end, "、和及与", RE_ASIDE)
 
 
+def _has_quote(m: str, start: int, end: int) -> bool:
+    return any(c in QUOTE_OPENERS for c in m[start:end])
+
+
 def _plain(m: str, start: int, end: int) -> str:
     return clean_label(m[start:end]).strip("《》")
 
@@ -163,7 +169,7 @@ def _merge_items(m: str, items: list[tuple[int, int, str]]) -> list[tuple[int, i
         s = pending if pending is not None else s
         pending = None
         nxt = items[k + 1] if k + 1 < len(items) else None
-        if nxt and nxt[2] in ("、", "和", "与", "及") and not _item_ok(_plain(m, s, e)) and "“" not in m[s:e]:
+        if nxt and nxt[2] in ("、", "和", "与", "及") and not _item_ok(_plain(m, s, e)) and not _has_quote(m, s, e):
             pending = s
             continue
         out.append((s, e))
@@ -176,7 +182,7 @@ def _trim(m: str, s: int, e: int) -> tuple[int, int, int | None]:
         s += 1
     while e > s and (m[e - 1] in "《》“”「」等 " or m[e - 1].isspace()):
         e -= 1
-    q = m.find("“", s, e)
+    q = next((k for k in range(s, e) if m[k] in QUOTE_OPENERS), -1)
     if q > s and (m[q - 1] == "的" or _filter("honor/drop-prefix").search(m, s, q)):
         s = q + 1
     publisher = _filter("honor/publisher-prefix").match(m, s, e)  # 卫健委公布的…名单
@@ -275,7 +281,7 @@ def _candidates(ctx: DocContext, sent: Sentence) -> Iterable[Candidate]:
 
 def _accept_item(m: str, s: int, e: int, strength: str, trailer: bool) -> tuple[int, int, int | None] | None:
     """The trimmed span and leading year of an item that names an honor, else None."""
-    quoted = "“" in m[s:e] or "《" in m[s:e]
+    quoted = _has_quote(m, s, e) or "《" in m[s:e]
     s, e, year = _trim(m, s, e)
     name = _plain(m, s, e)
     if not name:
@@ -315,13 +321,21 @@ def extract(ctx: DocContext) -> Iterable[Finding]:
             level = _filter("honor/level").search(canon)
             for unit in units:
                 key = EntityKey(EntityType.HONOR, (hospital.parts[0], canon, str(year) if year else "",
-                                                   to_simplified(unit) if unit else ""))
-                entity = Entity(key, label, year=year, recipient_unit=unit,
+                                                   unit or ""))
+                entity = Entity(key, label, year=year, recipient_unit=_surface(ctx, sent, anchor, unit),
                                 level=level.group() if level else None, rule_id=rule_id)
                 out.append(Finding(entity, sent, (Link(Predicate.RECEIVED_HONOR, hospital, key),)))
     out = _fill(_fill(out, YEAR), UNIT)
     out = _rekey(out, _abbreviations({f.entity.key: f.entity for f in out}))
     return _rekey(out, _restatements({f.entity.key: f.entity for f in out}))
+
+
+def _surface(ctx: DocContext, sent: Sentence, anchor: int, unit: str | None) -> str | None:
+    """The document's own form of a unit found on the Simplified view (護理部 for 护理部)."""
+    if not unit:
+        return None
+    pos = ctx.match_text.rfind(unit, sent.start, anchor)
+    return ctx.text[pos:pos + len(unit)] if pos >= 0 else unit
 
 
 def _recipient(ctx: DocContext, sent: Sentence, anchor: int) -> EntityKey | None:
@@ -350,19 +364,19 @@ def _fill(findings: list[Finding], part: int) -> list[Finding]:
     A headline often names the title without the year, or says the hospital
     won what the body says its 党委 won.
     """
-    known: dict[tuple[str, ...], set[str]] = {}
+    known: dict[tuple[str, ...], dict[str, Entity]] = {}
     for f in findings:
         parts = f.entity.key.parts
         if parts[part]:
-            known.setdefault(parts[:part] + parts[part + 1:], set()).add(parts[part])
+            known.setdefault(parts[:part] + parts[part + 1:], {}).setdefault(parts[part], f.entity)
     mapping: dict[EntityKey, Entity] = {}
     for f in findings:
         parts = f.entity.key.parts
-        values = known.get(parts[:part] + parts[part + 1:], set())
+        values = known.get(parts[:part] + parts[part + 1:], {})
         if not parts[part] and len(values) == 1:
-            (value,) = values
+            (value, donor), = values.items()
             key = EntityKey(EntityType.HONOR, parts[:part] + (value,) + parts[part + 1:])
-            field = {"year": int(value)} if part == YEAR else {"recipient_unit": value}
+            field = {"year": donor.year} if part == YEAR else {"recipient_unit": donor.recipient_unit}
             mapping[f.entity.key] = replace(f.entity, key=key, **field)
     return _rekey(findings, mapping)
 

@@ -112,3 +112,7 @@ def test_honors_headline_short_form_folds_into_full_title():
 
 def test_honors_post_and_name_subject_is_a_person():
     assert _honors("院长王强获评“全市优秀管理者”。") == []
+
+
+def test_honors_corner_quotes_and_traditional_unit():
+    assert _honors("醫院護理部榮獲「全國巾幗文明崗」稱號。") == [("全國巾幗文明崗", None, "護理部")]
