@@ -38,7 +38,7 @@ from kg.records import Entity, EntityKey, Sentence
 from kg.vocab import EntityType, Predicate
 
 #: characters that end the clause a name can stretch over (、 and · do not).
-RE_CLAUSE_BREAK = re.compile(r"[，。；：！？,;:!?“”《》（）()\s]")
+RE_CLAUSE_BREAK = re.compile(r"[，。；：！？,;:!?“”「」『』《》（）()\s]")
 #: quoted text that reads as a slogan or a quotation rather than a name.
 RE_SLOGAN = re.compile(r"[，。！？；：,!?;:]")
 #: a name's right end is certain when the next character is one of these (or not a hanzi).
