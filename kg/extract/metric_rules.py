@@ -64,6 +64,8 @@ class MetricRules:
     foreign_clause: tuple[str, ...]
     foreign_clause_start: tuple[str, ...]
     frame_start: tuple[str, ...]
+    foreign_owners: tuple[str, ...]
+    self_words: tuple[str, ...]
     frame_end: tuple[str, ...]
     enumeration_nouns: tuple[str, ...]
     count_nouns: tuple[str, ...]
@@ -134,6 +136,8 @@ def rules() -> MetricRules:
         foreign_clause=_column(foreign, "where", "clause", "cue"),
         foreign_clause_start=_column(foreign, "where", "clause_start", "cue"),
         frame_start=_column(foreign, "where", "frame_start", "cue"),
+        foreign_owners=_longest_first(load_list("metric_foreign_owners")),
+        self_words=_longest_first(load_list("metric_self_words")),
         frame_end=_column(foreign, "where", "frame_end", "cue"),
         enumeration_nouns=_longest_first(load_list("metric_enumeration_nouns")),
         count_nouns=_longest_first(load_list("metric_count_nouns")),

@@ -249,6 +249,8 @@ def _foreign(text: str, clause_start: int, start: int, end: int, clause_end: int
         # 全市共有…28家，其中三级医院9家: the opening subject governs the whole sentence
         return True
     head = text[clause_start:start]
+    if any(o in head for o in r.foreign_owners) and not any(w in head for w in r.self_words):
+        return True  # 街道党工委及其管辖的10个社区代表
     return any(s in head for s in r.frame_start) and any(after.rstrip().endswith(e) for e in r.frame_end)
 
 

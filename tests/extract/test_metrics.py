@@ -73,6 +73,7 @@ def test_metrics_scan_finds_quantities(text, expected):
         "推行“1+3”模式，即1个中心带动3支队伍。",  # digits explaining a numeric name
         "58岁的王某已从医30年。",  # ages and career lengths of persons
         "全省共有三级医院64家，其中专科医院15家。",  # figures about the province
+        "镇政府及其下属的8个村委会参加共建。",  # figures owned by a government body
     ],
 )
 def test_metrics_scan_skips_non_metrics(text):
