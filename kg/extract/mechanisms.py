@@ -284,6 +284,8 @@ def _unquoted_candidates(m: str, sent: Sentence,
             seg -= 1
         start = None
         for cue in reversed(list(_cue_re().finditer(m, lo, hs))):
+            if m[cue.end()] in "、和与及":
+                continue  # 治理完善、运行高效: an adjective in a list, not a verb taking the name
             adj = _rules()["mechanism/lead-adjective"].match(m, cue.end(), hs)
             if hs - (adj.end() if adj else cue.end()) >= 2:
                 start = adj.end() if adj else cue.end()
