@@ -33,8 +33,11 @@ from kg.lexicon import alternation, load_list
 from kg.records import Entity, EntityKey, Sentence
 from kg.vocab import EntityType
 
-#: the headline zone: anchors may be named once there.
+#: the headline zone: anchors may be named once in the first sentences, within this many characters.
 HEADLINE_CHARS = 120
+HEADLINE_SENTENCES = 2
+#: a hospital anchors the scope when named as subject at least 1/ANCHOR_SHARE as often as the most-named one.
+ANCHOR_SHARE = 3
 #: a byline line is at most this long.
 BYLINE_MAX = 40
 
@@ -70,6 +73,15 @@ def hospital_key(name: str, doc_id: str) -> EntityKey:
     return EntityKey(EntityType.HOSPITAL, (name,))
 
 
+def _opens_short_line(text: str, m: Mention) -> bool:
+    """True when the mention starts a line of at most ``BYLINE_MAX`` characters (a title)."""
+    line_start = text.rfind("\n", 0, m.start) + 1
+    if text[line_start : m.start].strip():
+        return False
+    line_end = text.find("\n", m.end)
+    return (len(text) if line_end < 0 else line_end) - line_start <= BYLINE_MAX
+
+
 class DocumentScope:
     """The hospital scope of one document (implements ``HospitalScope``).
 
@@ -84,7 +96,7 @@ class DocumentScope:
         self._sent_starts = [s.start for s in ctx.sentences]
         self._mention_starts = [m.start for m, _ in table.mentions]
         self._sections = self._byline_sections(ctx, table)
-        self._timeline = [] if self._sections else self._anchor_timeline(table)
+        self._timeline = [] if self._sections else self._anchor_timeline(table, ctx.match_text, ctx.sentences)
         self._timeline_starts = [t for t, _ in self._timeline]
 
     # -- construction -------------------------------------------------------
@@ -107,20 +119,27 @@ class DocumentScope:
         return sorted(sections) if len(sections) >= 2 else []
 
     @staticmethod
-    def _anchor_timeline(table: HospitalTable) -> list[tuple[int, str]]:
+    def _anchor_timeline(table: HospitalTable, text: str, sentences: list[Sentence]) -> list[tuple[int, str]]:
         """(offset, hospital) of every subject mention of an anchor hospital."""
+        # the headline zone: the first sentences (lines) of the page, within HEADLINE_CHARS
+        first = sentences[HEADLINE_SENTENCES - 1].end if len(sentences) >= HEADLINE_SENTENCES else len(text)
+        headline_end = min(HEADLINE_CHARS, first)
         subject_counts: dict[str, int] = {}
         headline: set[str] = set()
         for m, canon in table.mentions:
-            if not m.partner:
-                subject_counts[canon] = subject_counts.get(canon, 0) + 1
-            if m.start < HEADLINE_CHARS and not m.partner:
-                headline.add(canon)
-        anchors = {c for c, n in subject_counts.items() if n >= 2} | headline
+            if m.partner:
+                continue
+            subject_counts[canon] = subject_counts.get(canon, 0) + 1
+            if m.start < headline_end or _opens_short_line(text, m):
+                headline.add(canon)  # the page's headline, or the title of one article of a page
+        # a partner named as subject now and then (YY医院院长表示…) must not take the page over
+        floor = max(2, max(subject_counts.values(), default=0) / ANCHOR_SHARE)
+        anchors = {c for c, n in subject_counts.items() if n >= floor} | headline
         if not anchors and table.hospitals:
             # no anchor: the most-named hospital (first named on a tie) scopes the whole page
             order = {c: i for i, (_, c) in reversed(list(enumerate(table.mentions)))}
-            best = max(table.hospitals, key=lambda c: (subject_counts.get(c, 0), len(table.hospitals[c].mentions), -order[c]))
+            hospitals = table.hospitals
+            best = max(hospitals, key=lambda c: (subject_counts.get(c, 0), len(hospitals[c].mentions), -order[c]))
             return [(0, best)]
         return [(m.start, c) for m, c in table.mentions if c in anchors and not m.partner]
 

@@ -78,3 +78,20 @@ def test_scope_relative_names_are_qualified_by_document():
     assert key.parts == (f"市人民医院@{ctx.source.doc_id}",)
     (finding,) = scope.hospitals()
     assert finding.entity.label == "市人民医院"
+
+
+def test_scope_occasional_subject_partner_does_not_take_over():
+    text = (
+        "东川县人民医院召开党建会。东川县人民医院党委坚持党建引领。东川县人民医院推进改革。"
+        "东川县人民医院加强管理。东川县人民医院服务群众。东川县人民医院深化医改。东川县人民医院获评先进。"
+        "医院与西岭县中医院签约。西岭县中医院院长表示感谢。西岭县中医院将派专家。医院推行甲乙机制。"
+    )
+    assert _at(text, "甲乙机制") == "东川县人民医院"
+
+
+def test_scope_hospital_opening_a_title_line_anchors_its_article():
+    text = (
+        "东川县人民医院 党建引领发展\n" + "东川县人民医院推进改革。" * 9 + "\n"
+        "西岭县中医院 守护健康\n医院推行丙丁机制。\n"
+    )
+    assert _at(text, "丙丁机制") == "西岭县中医院"
