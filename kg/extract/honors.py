@@ -296,6 +296,8 @@ def _accept_item(m: str, s: int, e: int, strength: str, trailer: bool) -> tuple[
             return None
     if not 3 <= len(name) <= 40 or _is_person_title(name) or ("的" in name and not quoted):
         return None
+    if _filter("honor/skip-bare-prize").fullmatch(name):
+        return None  # 一等奖 names no award
     if (not quoted and _filter("honor/skip-not-name").search(name)) or RE_COUNT_AFTER.match(m, e):
         return None
     return s, e, year
