@@ -37,6 +37,8 @@ from kg.vocab import EntityType, Predicate
 PREFIX_MAX = 24
 #: a unit kept in a title is at most this long (行政后勤第二党支部).
 UNIT_MAX = 12
+#: weak cues that also often end a given name (王建和, 李为): a tie keeps the longer name.
+NAME_FINAL_CUES = frozenset("和为")
 #: a jieba word count from which a 2-character word after a name is good evidence of its end.
 COMMON_WORD = 100
 _DELIMS = "，,、。；;：:！？!?（）()“”\"'‘’《》【】[]「」『』—\n\t 兼"
@@ -205,7 +207,9 @@ def name_after(s: str, i: int, min_strength: float = 0.5) -> tuple[int, int] | N
             continue  # the name would swallow 说/等
         strength = _follow_strength(s, i + length)
         if length > 2 and _res()["weak_followers"].fullmatch(cand[-1]):
-            strength -= 2  # 周某及|主治: the weak cue ends the shorter name, not this one
+            # 周某及|主治, 熊某在|讲话: the weak cue ends the shorter name, which wins a tie
+            strength -= 2
+            pref = 0 if cand[-1] not in NAME_FINAL_CUES else pref
         if strength < 3 and _res()["weak_followers"].fullmatch(cand[0]):
             continue  # 书记和党务工作者: a conjunction after the post, not a family name
         if strength < 3 and not _valid_name(cand):

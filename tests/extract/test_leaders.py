@@ -116,3 +116,16 @@ def test_leaders_time_word_before_hospital_is_not_part_of_it():
 
 def test_leaders_common_word_after_a_two_character_name():
     assert _leaders(f"{H}召开会议。党支部书记马丽深入村组开展义诊。") == {("马丽", H): ["党支部书记"]}
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        ("本院院长熊伟在讲话中指出。", {("熊伟", H): ["院长"]}),
+        ("患者握着院长孙建国的手道谢。", {("孙建国", H): ["院长"]}),
+        ("医务科科长唐志明参加会议。", {("唐志明", H): ["医务科科长"]}),
+        ("院长、党委副书记 朱红梅主持会议。", {("朱红梅", H): ["院长", "党委副书记"]}),
+    ],
+)
+def test_leaders_name_ends(sentence, expected):
+    assert _leaders(f"{H}召开会议。{sentence}") == expected
