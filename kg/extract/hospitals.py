@@ -27,6 +27,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from kg.extract import words
 from kg.extract.context import DocContext
 from kg.lexicon import alternation, load_list
 from kg.records import EntityKey
@@ -40,6 +41,8 @@ MAX_UNMARKED = 6
 ALIAS_LEN = (2, 8)
 
 _ADMIN = frozenset("省市县区")
+#: stop cues that also end place and hospital names (协和, 太和, 平和).
+_NAME_FINAL_CUES = frozenset("和")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _QUOTES = "“”‘’「」『』\"'"
 
@@ -151,8 +154,11 @@ def _name_start(s: str, suf_start: int, floor: int) -> int:
         kept = s[left + cut : suf_start]
         # one character left (和平医院, 同仁医院) means the cue was part of the name,
         # unless it is an administrative letter (在市人民医院)
-        if len(kept) != 1 or kept in _ADMIN:
-            return left + cut
+        if len(kept) == 1 and kept not in _ADMIN:
+            continue
+        if not kept and s[left + cut - 1] in _NAME_FINAL_CUES and words.lookup(s[left + cut - 2 : left + cut]):
+            continue  # 协和医院, 太和县: 和 closes many words and place names
+        return left + cut
     return left
 
 

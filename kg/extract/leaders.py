@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterable
 
+from kg.extract import words
 from kg.extract.context import DocContext, Finding, Link
 from kg.lexicon import alternation, load_list
 from kg.records import Entity, EntityKey, Sentence
@@ -84,36 +85,6 @@ def _rank_tails(ranks: tuple[str, ...]) -> list[str]:
     return sorted({r[len(h):] for r in ranks for h in ("主任", "副主任") if r.startswith(h) and len(r) > len(h)})
 
 
-@lru_cache(maxsize=1)
-def _dictionary() -> tuple[dict[str, str], dict[str, int]]:
-    """jieba's dictionary, read once: POS of words starting with a family name, and 2-character word counts.
-
-    The first says whether a name candidate is an ordinary word (支持 v, 高度 n)
-    rather than a name (黄河 ns, 高峰 nr: jieba tags many names); the second lets
-    any dictionary word count as the verb after a name (周某某查房).
-    """
-    import jieba
-
-    surnames = _res()["surnames"]
-    pos: dict[str, str] = {}
-    pairs: dict[str, int] = {}
-    with jieba.get_dict_file() as fh:
-        for raw in fh:
-            parts = raw.decode("utf-8").split()
-            if len(parts) != 3 or not 2 <= len(parts[0]) <= 4:
-                continue
-            word = parts[0]
-            if len(word) == 2:
-                pairs[word] = int(parts[1])
-            if word[0] in surnames or word[:2] in surnames:
-                pos[word] = parts[2]
-    return pos, pairs
-
-
-#: jieba POS tags of names (person, place, other proper noun): such a word may be a person's name.
-_NAME_POS = ("nr", "ns", "nz")
-
-
 @dataclass
 class _Token:
     start: int  # in sentence coordinates
@@ -150,8 +121,8 @@ def _follow_strength(s: str, i: int) -> float:
         return 4
     if r["strong_followers"].match(s, i):
         return 3
-    count = _dictionary()[1].get(s[i : i + 2])
-    if count is not None:
+    count = words.count(s[i : i + 2])
+    if count:
         # any word may follow a name (周某某查房); a rare one (发为, 入村) is weak evidence
         return 2 if count >= COMMON_WORD else 0.5
     if r["weak_followers"].match(s, i):
@@ -179,10 +150,10 @@ def _valid_name(name: str, strict: bool = True) -> bool:
         return False
     if _res()["reference_any"].search(name):
         return False  # 任我院, 本院
-    tag = _dictionary()[0].get(name)
-    if tag is None or tag.startswith(_NAME_POS):
+    entry = words.lookup(name)
+    if entry is None or entry[1].startswith(words.NAME_POS):
         return True
-    return not strict and tag.startswith("n")
+    return not strict and entry[1].startswith("n")
 
 
 def name_after(s: str, i: int, min_strength: float = 0.5) -> tuple[int, int] | None:
@@ -214,7 +185,7 @@ def name_after(s: str, i: int, min_strength: float = 0.5) -> tuple[int, int] | N
             continue  # 书记和党务工作者: a conjunction after the post, not a family name
         if strength < 3 and not _valid_name(cand):
             continue  # an ordinary word needs a clear end to pass as a name (院长高度重视)
-        if strength == 1 and length > 2 and cand[:2] in _dictionary()[0]:
+        if strength == 1 and length > 2 and words.lookup(cand[:2]):
             continue  # 党务工|作: a word, not a name, before a weak cue
         if strength >= min_strength and (best is None or (strength, pref) > best[:2]):
             best = (strength, pref, length)

@@ -101,3 +101,10 @@ def test_hospitals_partner_mentions_are_marked():
 )
 def test_hospitals_more_name_shapes(text, expected):
     assert _names(text) == expected
+
+
+def test_hospitals_he_closing_a_name_is_kept():
+    assert _names("会议在东湖宾馆召开，北京协和医院、北京大学人民医院专家参会。") == {
+        "北京协和医院": [],
+        "北京大学人民医院": [],
+    }
