@@ -58,6 +58,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "partner": re.compile(alternation(load_list("hospital_partner_cues")) + r"$"),
         "marker": re.compile(alternation(load_list("hospital_name_markers"))),
         "alias_marker": re.compile(markers),
+        "quoted_short": re.compile(r"[“\"]([\u3400-\u9fff]{1,3}[医院])[”\"]"),
         # （以下简称“浙大二院”） right after a name; the alias is group 1
         "alias_def": re.compile(
             r"^\s*[（(]\s*" + markers + r"?\s*[:：]?\s*" + q_open + r"([\u3400-\u9fff]{2,8})" + q_close + r"\s*[）)]"
@@ -274,6 +275,24 @@ def _alias_definitions(ctx: DocContext, mentions: list[Mention]) -> dict[str, st
     return found
 
 
+def _quoted_abbreviations(ctx: DocContext, names: set[str]) -> dict[str, str]:
+    """Quoted short forms made of one hospital's characters: “忠医”, “一院”, “北医三院”.
+
+    A quoted 2-4 character term ending in 医 or 院 whose characters all occur
+    in exactly one full name of the document (and which starts with one of
+    that name's characters) is that hospital's nickname.
+    """
+    found: dict[str, str] = {}
+    for m in _patterns()["quoted_short"].finditer(ctx.match_text):
+        short = m.group(1)
+        if short in found or short in names or short in _non_entities():
+            continue
+        owners = [n for n in names if len(n) > len(short) and set(short) <= set(n)]
+        if len(owners) == 1:
+            found[short] = owners[0]
+    return found
+
+
 def _alias_mentions(ctx: DocContext, aliases: dict[str, str], taken: list[Mention]) -> list[Mention]:
     """Occurrences of defined aliases outside the spans already found."""
     s, text = ctx.match_text, ctx.text
@@ -284,7 +303,9 @@ def _alias_mentions(ctx: DocContext, aliases: dict[str, str], taken: list[Mentio
         i = s.find(alias)
         while i >= 0:
             j = i + len(alias)
-            if not any(a < j and i < b for a, b in covered):
+            # a two-character alias (一院) counts only where quoted: elsewhere it is part of words (一院两区)
+            quoted = s[i - 1 : i] in _QUOTES and s[j : j + 1] in _QUOTES
+            if (len(alias) > 2 or quoted) and not any(a < j and i < b for a, b in covered):
                 out.append(Mention(i, j, alias, text[i:j], bool(partner.search(s[max(0, i - 4) : i]))))
             i = s.find(alias, j)
     return out
@@ -345,6 +366,8 @@ def find_hospitals(ctx: DocContext) -> HospitalTable:
     """
     mentions = _drop_junk_prefixes(_candidates(ctx))
     aliases = _alias_definitions(ctx, mentions)
+    for short, full in _quoted_abbreviations(ctx, {m.name for m in mentions}).items():
+        aliases.setdefault(short, full)
     mentions += _alias_mentions(ctx, aliases, mentions)
     names = sorted({m.name for m in mentions})
     canon = _canonical_map(names, aliases)

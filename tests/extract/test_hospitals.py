@@ -108,3 +108,14 @@ def test_hospitals_he_closing_a_name_is_kept():
         "北京协和医院": [],
         "北京大学人民医院": [],
     }
+
+
+def test_hospitals_quoted_nickname_is_an_alias():
+    text = "青山县人民医院深化改革，打响了“青医”品牌，“一院两区”格局形成。"
+    assert _names(text) == {"青山县人民医院": ["青医"]}
+
+
+def test_hospitals_two_character_alias_only_counts_where_quoted():
+    text = "东川区第一人民医院打造有“一院”特色的品牌。医院实行一院两区管理。"
+    table = find_hospitals(_ctx(text))
+    assert [m.surface for m, _ in table.mentions] == ["东川区第一人民医院", "一院"]
