@@ -58,6 +58,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "partner": re.compile(alternation(load_list("hospital_partner_cues")) + r"$"),
         "marker": re.compile(alternation(load_list("hospital_name_markers"))),
         "alias_marker": re.compile(markers),
+        "subject_verb": re.compile(alternation(load_list("hospital_subject_verbs"))),
         "quoted_short": re.compile(r"[“\"]([\u3400-\u9fff]{1,3}[医院])[”\"]"),
         # （以下简称“浙大二院”） right after a name; the alias is group 1
         "alias_def": re.compile(
@@ -199,7 +200,9 @@ def _candidates(ctx: DocContext) -> list[Mention]:
         if not _is_specific(name, m.group()):
             continue
         before = s[max(0, start - 4) : start]
-        out.append(Mention(start, m.end(), name, text[start : m.end()], bool(partner.search(before))))
+        # 对XX医院获批…: a verb of its own makes the mention the subject of its clause
+        is_partner = bool(partner.search(before)) and not _patterns()["subject_verb"].match(s, m.end())
+        out.append(Mention(start, m.end(), name, text[start : m.end()], is_partner))
     return _confirm_bare(s, out)
 
 

@@ -95,3 +95,9 @@ def test_scope_hospital_opening_a_title_line_anchors_its_article():
         "西岭县中医院 守护健康\n医院推行丙丁机制。\n"
     )
     assert _at(text, "丙丁机制") == "西岭县中医院"
+
+
+def test_scope_partner_with_its_own_award_verb_owns_the_award():
+    text = "东川县人民医院召开大会。院长对西岭县中医院获批国家区域医疗中心表示祝贺。"
+    assert _at(text, "国家区域") == "西岭县中医院"
+    assert _at(text, "院长对") == "东川县人民医院"
