@@ -78,6 +78,11 @@ class CreditIndex:
                     self._forms[core] = key
                     self._cores.add(core)
         self._cache: dict[int, list[Mention]] = {}
+        # the document's hospital names may stand as the subject (忠县人民医院通过“三榜”机制，…)
+        hospital_names = {
+            _plain(n) for f in ctx.found(EntityType.HOSPITAL) for n in (f.entity.label, *f.entity.aliases)
+        }
+        self._hospitals = tuple(sorted((n for n in hospital_names if len(n) >= 2), key=len, reverse=True))
 
     def __bool__(self) -> bool:
         return bool(self._forms)
@@ -151,6 +156,10 @@ class CreditIndex:
     def _opens_clause(self, text: str, m: Mention) -> bool:
         """True when only a subject, a cue verb and a determiner stand between the clause start and ``m``."""
         prefix = _plain(text[_clause_start(text, m.start):m.start])
+        for name in self._hospitals:
+            if prefix.startswith(name):
+                prefix = prefix[len(name):]
+                break
         return bool(self._r.credit_prefix.match(prefix))
 
     def _sentence_text(self, index: int) -> str:

@@ -32,6 +32,7 @@ def context(text: str, mechanisms: tuple[tuple[str, tuple[str, ...]], ...] = ())
     source = SourceText("t.txt", "t.txt", text, "utf-8", "0" * 64)
     norm = NormalizedText(text, tuple(range(len(text))))
     ctx = DocContext(source=source, norm=norm, sentences=split_sentences(norm), scope=OneHospital())
+    ctx.findings.append(Finding(Entity(HOSPITAL, HOSPITAL.parts[0]), ctx.sentences[0]))
     for label, aliases in mechanisms:
         key = EntityKey(EntityType.MECHANISM, (label,))
         ctx.findings.append(Finding(Entity(key, label, aliases=aliases), ctx.sentences[0]))
@@ -225,3 +226,8 @@ def test_metrics_credit_practice_right_before_its_count():
 def test_metrics_credit_not_for_the_core_of_a_name_next_to_a_count():
     text = "全年开展结对帮扶36次。"
     assert credited(text, [("结对帮扶制度", ())]) == {}
+
+
+def test_metrics_credit_hospital_name_as_subject():
+    text = "安和县人民医院依托“云上医共体”平台，远程会诊2600例。"
+    assert credited(text, [("云上医共体平台", ("云上医共体",))]) == {"2600": "云上医共体平台"}
