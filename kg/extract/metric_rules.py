@@ -23,7 +23,7 @@ PATTERN_KEYS = ("id", "kind", "name", "regex", "example", "expect", "note")
 #: the kinds of rows the extractor uses (exactly one row each, except "from").
 KINDS = (
     "fragment", "quantity", "rank", "from", "year", "year_base",
-    "numeric_name", "glued", "credit_prefix", "credit_prefix_bare", "credit_prev_tail", "after_year",
+    "numeric_name", "glued", "shared_unit", "credit_prefix", "credit_prefix_bare", "credit_prev_tail", "after_year",
 )
 RE_PLACEHOLDER = re.compile(r"\{([A-Z_]+)\}")
 #: punctuation and particles that always end a counted noun (function words are in metric_noun_stops.txt).
@@ -50,6 +50,7 @@ class MetricRules:
     year_base: re.Pattern[str]
     numeric_name: re.Pattern[str]
     glued: re.Pattern[str]
+    shared_unit: re.Pattern[str]
     credit_prefix: re.Pattern[str]
     credit_prefix_bare: re.Pattern[str]
     credit_prev_tail: re.Pattern[str]
@@ -123,7 +124,7 @@ def rules() -> MetricRules:
     one = {k: v[0] for k, v in compiled.items()}
     return MetricRules(
         quantity=one["quantity"], rank=one["rank"], from_=tuple(compiled["from"]), year=one["year"],
-        year_base=one["year_base"], numeric_name=one["numeric_name"], glued=one["glued"],
+        year_base=one["year_base"], numeric_name=one["numeric_name"], glued=one["glued"], shared_unit=one["shared_unit"],
         credit_prefix=one["credit_prefix"], credit_prefix_bare=one["credit_prefix_bare"],
         credit_prev_tail=one["credit_prev_tail"], after_year=one["after_year"],
         units=units,

@@ -32,6 +32,8 @@ COUNT_KINDS = ("count",)
 SELF_NAMED_UNITS = ("人次", "剂次", "台次", "例次")
 MAX_NOUN = 10
 MAX_NAME = 24
+#: "respectively": the figures after it share the subject before it.
+RESPECTIVELY = "分别"
 #: what a duration name ends with, by unit (连续荣获A等级年数, 取药时长).
 DURATION_NAMES = {"年": "年数", "个月": "时长", "天": "天数"}
 DURATION_HEADS = ("时间", "时长", "年数", "天数", "历史", "周期", "历时", "用时")
@@ -98,6 +100,7 @@ def scan(text: str, r: MetricRules | None = None, rejected: list[tuple[int, str]
         if found and cand.kind in ("percent", "points") and cand.name.startswith(r.name_borrow):
             # 满意度为93.75%，较上年提升了8个百分点: the change is named after the figure before it
             cand = replace(cand, name=_strip_suffix(found[-1].name) + cand.name)
+        found.extend(_shared_unit(text, cand, consumed, r))
         found.append(cand)
     return sorted(found, key=lambda c: c.start)
 
@@ -162,7 +165,12 @@ def _quantity(text: str, m: re.Match[str], numeric_digits: set[str], years, r: M
     from_value, from_span, from_noun = _from_part(text, clause_start, start, r)
     noun = noun or from_noun
     approximate = bool(m.group("pre") or m.group("inner") or m.group("inner2") or m.group("post") or inner_approx)
-    phrase = _name_phrase(text, _clause_start(text, start, NAME_BOUNDARIES), from_span[0] if from_span else start, r)
+    respectively = text.rfind(RESPECTIVELY, clause_start, start)
+    if respectively >= 0:
+        # 门诊、住院患者满意度分别为95.2%、97.1%: every figure of the list measures the subject
+        phrase = _name_phrase(text, clause_start, respectively, r)
+    else:
+        phrase = _name_phrase(text, _clause_start(text, start, NAME_BOUNDARIES), from_span[0] if from_span else start, r)
     kind = "rank" if unit.canonical == "名" and any(w in phrase for w in r.rank_words) else unit.kind
     if len(phrase) < 2 and kind == "percent":
         # 90%以上的患者, 当60%考核权重…: the share is named by what follows
@@ -171,6 +179,26 @@ def _quantity(text: str, m: re.Match[str], numeric_digits: set[str], years, r: M
     name = _metric_name(phrase, noun, unit.canonical, kind)
     return Candidate(start, end, value, unit.canonical, kind, approximate, from_value,
                      _year(years, start), name, noun, "metric/quantity"), from_span
+
+
+def _shared_unit(text: str, cand: Candidate, consumed: list[tuple[int, int]], r: MetricRules) -> list[Candidate]:
+    """Bare numbers joined to a figure that share its unit (提高1.3和0.8个百分点 -> 1.3 百分点)."""
+    out: list[Candidate] = []
+    pos = cand.start
+    while True:
+        m = r.shared_unit.search(text, 0, pos)
+        if not m or text[: m.start()].rstrip().endswith("第") or r.glued.search(text[: m.start()]):
+            break
+        if any(a <= m.start() < b for a, b in consumed):
+            break
+        try:
+            value, _ = parse_number(m.group("num") + (m.group("mag") or ""))
+        except NumberError:
+            break
+        out.append(replace(cand, start=m.start(), end=m.start() + len(m.group("num")), value=value,
+                           from_value=None, rule_id="metric/shared-unit"))
+        pos = m.start()
+    return out[::-1]
 
 
 def _reject(text, m, unit, value, noun, cued, numeric_digits, r: MetricRules) -> str | None:

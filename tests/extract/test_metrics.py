@@ -99,6 +99,12 @@ def test_metrics_scan_from_a_to_b():
     assert (cand.value, cand.from_value) == (Decimal("7.8"), Decimal("9.5"))
 
 
+def test_metrics_scan_shared_unit_and_respectively():
+    got = [(str(c.value), c.unit, c.name) for c in scan("急诊、门诊候诊时间分别为8分钟、15分钟，较上年缩短2和6分钟。")]
+    assert got[:2] == [("8", "分钟", "急诊、门诊候诊时间"), ("15", "分钟", "急诊、门诊候诊时间")]
+    assert [(v, u) for v, u, _ in got[2:]] == [("2", "分钟"), ("6", "分钟")]
+
+
 def test_metrics_scan_ranks():
     got = [(str(c.value), c.unit, c.kind) for c in scan("在绩效考核中位列全省第五、全国排名从320名提升至251名。")]
     assert got == [("5", "名", "rank"), ("251", "名", "rank")]
