@@ -38,6 +38,9 @@ from kg.vocab import EntityType, Predicate
 PREFIX_MAX = 24
 #: a unit kept in a title is at most this long (行政后勤第二党支部).
 UNIT_MAX = 12
+#: jieba POS tags of words that are never names: verbs, adverbs, conjunctions, prepositions,
+#: particles, pronouns, numerals, measure words, localizers, time words.
+FUNCTION_POS = ("v", "d", "c", "p", "u", "r", "m", "q", "f", "t")
 #: weak cues that also often end a given name (王建和, 李为): a tie keeps the longer name.
 NAME_FINAL_CUES = frozenset("和为")
 #: a jieba word count from which a 2-character word after a name is good evidence of its end.
@@ -68,7 +71,8 @@ def _res() -> dict:
         "adverb_follow": re.compile(alternation(adverbs) + alternation(f for f in followers if len(f) > 1)),
         "unit_end": re.compile(alternation(load_list("leader_unit_suffixes")) + "$"),
         "foreign": re.compile(alternation(load_list("leader_foreign_units"))),
-        "reference": re.compile("^" + alternation(load_list("leader_references"))),
+        # 院党委书记, 卫生院党支部书记: the hospital in scope, not a unit
+        "reference": re.compile("^" + alternation(load_list("leader_references") + load_list("non_entities"))),
         "reference_any": re.compile(alternation(r for r in load_list("leader_references") if len(r) > 1)),
         "stop": re.compile(alternation(load_list("hospital_stop_cues"))),
         "byline": re.compile(alternation(load_list("leader_byline_cues")) + r"[\s:：/]*([\u3400-\u9fff]{2,4})"),
@@ -150,10 +154,13 @@ def _valid_name(name: str, strict: bool = True) -> bool:
         return False
     if _res()["reference_any"].search(name):
         return False  # 任我院, 本院
+    if name in _res()["surnames"]:
+        return False  # 司马 alone: a compound family name without a given name
     entry = words.lookup(name)
     if entry is None or entry[1].startswith(words.NAME_POS):
         return True
-    return not strict and entry[1].startswith("n")
+    # with a clear end, nouns and adjectives may be names (黄河, 温和); verbs, adverbs, particles may not
+    return not strict and not entry[1].startswith(FUNCTION_POS)
 
 
 def name_after(s: str, i: int, min_strength: float = 0.5) -> tuple[int, int] | None:
@@ -185,7 +192,7 @@ def name_after(s: str, i: int, min_strength: float = 0.5) -> tuple[int, int] | N
             continue  # 书记和党务工作者: a conjunction after the post, not a family name
         if strength < 3 and not _valid_name(cand):
             continue  # an ordinary word needs a clear end to pass as a name (院长高度重视)
-        if strength == 1 and length > 2 and words.lookup(cand[:2]):
+        if strength == 1 and length > 2 and cand[:2] not in _res()["surnames"] and words.lookup(cand[:2]):
             continue  # 党务工|作: a word, not a name, before a weak cue
         if strength >= min_strength and (best is None or (strength, pref) > best[:2]):
             best = (strength, pref, length)

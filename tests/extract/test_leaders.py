@@ -129,3 +129,15 @@ def test_leaders_common_word_after_a_two_character_name():
 )
 def test_leaders_name_ends(sentence, expected):
     assert _leaders(f"{H}召开会议。{sentence}") == expected
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        ("院长司马青云对工作提出要求。", {("司马青云", H): ["院长"]}),
+        ("院长温和主持会议。", {("温和", H): ["院长"]}),
+        ("卫生院党支部书记、院长龙海波介绍。", {("龙海波", H): ["党支部书记", "院长"]}),
+    ],
+)
+def test_leaders_unusual_names_and_references(sentence, expected):
+    assert _leaders(f"{H}召开会议。{sentence}") == expected
