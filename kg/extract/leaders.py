@@ -319,7 +319,7 @@ def extract(ctx: DocContext) -> Iterable[Finding]:
     Returns:
         One Finding per (leader, hospital, sentence) with a ``hasLeader`` link.
     """
-    found: list[tuple[str, str, EntityKey, list[str], Sentence]] = []
+    found: list[tuple[str, str, EntityKey, bool, list[str], Sentence]] = []
     excluded = _byline_names(ctx.match_text)
     for sent in ctx.sentences:
         s = ctx.match_text[sent.start : sent.end]
@@ -334,33 +334,55 @@ def extract(ctx: DocContext) -> Iterable[Finding]:
             if not chain.posts:
                 continue
             for a, b in spans:
-                for hospital, titles in _titles_by_hospital(ctx, sent, chain):
+                for hospital, explicit, titles in _titles_by_hospital(ctx, sent, chain):
                     surface = ctx.text[sent.start + a : sent.start + b]
-                    found.append((s[a:b], surface, hospital, titles, sent))
+                    found.append((s[a:b], surface, hospital, explicit, titles, sent))
     return _findings(found, excluded)
 
 
-def _titles_by_hospital(ctx: DocContext, sent: Sentence, chain: _Chain) -> list[tuple[EntityKey, list[str]]]:
-    """The chain's posts grouped by hospital (explicit, inherited, else the scope)."""
-    groups: dict[EntityKey, list[str]] = {}
+def _titles_by_hospital(ctx: DocContext, sent: Sentence, chain: _Chain) -> list[tuple[EntityKey, bool, list[str]]]:
+    """The chain's posts grouped by hospital: (hospital, named explicitly?, titles).
+
+    A post's hospital is the one named before it, else the previous post's,
+    else the scope at the post (not explicit).
+    """
+    groups: dict[EntityKey, tuple[bool, list[str]]] = {}
     current: EntityKey | None = None
+    explicit = False
     for tok in chain.posts:
-        current = tok.hospital or current or ctx.scope.hospital_at(sent.start + tok.start)
+        if tok.hospital is not None:
+            current, explicit = tok.hospital, True
+        elif current is None:
+            current, explicit = ctx.scope.hospital_at(sent.start + tok.start), False
         if current is None:
             continue
         a = sent.start + tok.start - len(tok.unit)
         title = ctx.text[a : sent.start + tok.end]
-        titles = groups.setdefault(current, [])
+        was_explicit, titles = groups.setdefault(current, (explicit, []))
+        groups[current] = (was_explicit or explicit, titles)
         if title not in titles:
             titles.append(title)
-    return list(groups.items())
+    return [(k, e, t) for k, (e, t) in groups.items()]
 
 
 def _findings(found, excluded: set[str]) -> list[Finding]:
+    """Findings for the people found, officials and bylines left out.
+
+    A person named with an explicit hospital somewhere in the document keeps
+    it where a sentence only gave the scope (院长张某 later in a partner's
+    paragraph is still the same hospital's 院长), when that hospital is unique.
+    """
+    named: dict[str, set[EntityKey]] = {}
+    for name, _, hospital, explicit, _, _ in found:
+        if explicit:
+            named.setdefault(name, set()).add(hospital)
     out = []
-    for name, surface, hospital, titles, sent in found:
+    for name, surface, hospital, explicit, titles, sent in found:
         if name in excluded:
             continue
+        homes = named.get(name, set())
+        if not explicit and hospital not in homes and len(homes) == 1:
+            (hospital,) = homes
         key = EntityKey(EntityType.LEADER, (name, hospital.parts[0]))
         entity = Entity(key, surface, titles=tuple(titles), rule_id="leader/post-chain")
         out.append(Finding(entity, sent, (Link(Predicate.HAS_LEADER, hospital, key),)))

@@ -141,3 +141,11 @@ def test_leaders_name_ends(sentence, expected):
 )
 def test_leaders_unusual_names_and_references(sentence, expected):
     assert _leaders(f"{H}召开会议。{sentence}") == expected
+
+
+def test_leaders_explicit_hospital_carries_over_to_scoped_mentions():
+    text = (
+        "西岭县中医院与东川县人民医院签约。东川县人民医院院长潘石出席。"
+        "西岭县中医院党委坚持党建引领。西岭县中医院加强管理。院长潘石表示祝贺。"
+    )
+    assert _leaders(text) == {("潘石", H): ["院长"]}
