@@ -102,7 +102,23 @@ def scan(text: str, r: MetricRules | None = None, rejected: list[tuple[int, str]
             cand = replace(cand, name=_strip_suffix(found[-1].name) + cand.name)
         found.extend(_shared_unit(text, cand, consumed, r))
         found.append(cand)
-    return sorted(found, key=lambda c: c.start)
+    return _pair_years(text, sorted(found, key=lambda c: c.start), years)
+
+
+def _pair_years(text: str, found: list[Candidate], years: list[tuple[int, int, int]]) -> list[Candidate]:
+    """在2018年度、2019年度…考核中，分别获得全国第九、全国第七: the n-th figure gets the n-th year."""
+    resp = text.find(RESPECTIVELY)
+    if resp < 0:
+        return found
+    end = _clause_end(text, resp, CLAUSE_BOUNDARIES)
+    after = [i for i, c in enumerate(found) if resp < c.start < end]
+    before = [(s, e, y) for s, e, y in years if e <= resp]
+    for pool in ([y for _, e, y in before if text.startswith("度", e)], [y for _, _, y in before]):
+        if len(pool) == len(after) >= 2:
+            for i, year in zip(after, pool):
+                found[i] = replace(found[i], year=year)
+            break
+    return found
 
 
 def stated_years(text: str, r: MetricRules | None = None, quoted: "_Quoted | None" = None) -> list[tuple[int, int, int]]:

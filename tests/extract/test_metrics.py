@@ -121,6 +121,11 @@ def test_metrics_scan_year_and_comparison_base():
     assert share.name == "出院患者随访率"
 
 
+def test_metrics_scan_respectively_pairs_years():
+    got = [(str(c.value), c.year) for c in scan("在2021年度、2022年度省级考核中，分别位列全省第十二、全省第八。")]
+    assert got == [("12", 2021), ("8", 2022)]
+
+
 def test_metrics_scan_names_counts_by_their_noun():
     (cand,) = scan("医院现有11个临床重点专科。")
     assert cand.name == "临床重点专科数量"
