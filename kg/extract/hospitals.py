@@ -6,19 +6,25 @@ candidate; its start is found by walking left over CJK characters and cutting
 after the last stop cue (``hospital_stop_cues.txt``: 在, 与, 荣获, 中共 …), so
 "在重庆市中医院" gives 重庆市中医院. A candidate is dropped when nothing but
 generic words is left (公立医院, 三级甲等综合医院) or when a long phrase has no
-proper-name marker (XX市, XX大学附属). Everything here matches on the
-Simplified view ``ctx.match_text`` and slices surfaces from ``ctx.text``.
+proper-name marker (XX市, XX大学附属). An unmarked ``X医院`` (宿迁医院) needs
+support: a second mention, a list or partner position, or an organisational
+word after it (党委, 召开), since 推动医院 has the same shape. Each mention is a
+subject or a *partner* (与/托管/到 XX医院) of its clause; the scope uses that.
+Everything here matches on the Simplified view ``ctx.match_text`` and slices
+surfaces from ``ctx.text``.
 
 Names of one document are then grouped into hospitals:
 
 * a name that another name ends with is its short form (市人民医院 ->
   沧州市人民医院; 盛京医院 -> 中国医科大学附属盛京医院);
 * ``XX医院（以下简称“YY”）`` defines YY as an alias, and YY's later
-  occurrences are mentions of XX;
+  occurrences are mentions of XX; a quoted nickname made of one hospital's
+  characters (“忠医”-style) is an alias too;
 * a bare generic form (中心医院) that exactly one hospital ends with refers to it;
 * names equal once 省/市 are dropped (武汉硚口区… = 武汉市硚口区…) are one.
 
-The canonical name of a group is its longest form; the key is Simplified.
+The canonical name of a group is its longest form, in Simplified characters;
+``kg.extract.scope`` turns it into the entity key.
 """
 
 from __future__ import annotations
@@ -30,16 +36,11 @@ from functools import lru_cache
 from kg.extract import words
 from kg.extract.context import DocContext
 from kg.lexicon import alternation, load_list
-from kg.records import EntityKey
-from kg.vocab import EntityType
 
 #: a hospital name is at most this many characters before its suffix.
 MAX_PREFIX = 22
 #: a phrase longer than this before its suffix needs a name marker (省, 市, 大学 …).
 MAX_UNMARKED = 6
-#: a defined alias is 2..8 characters.
-ALIAS_LEN = (2, 8)
-
 _ADMIN = frozenset("省市县区")
 #: stop cues that also end place and hospital names (协和, 太和, 平和).
 _NAME_FINAL_CUES = frozenset("和")
@@ -125,10 +126,6 @@ class Hospital:
     label: str  # surface form of the canonical name
     aliases: list[str] = field(default_factory=list)  # surface forms of the other names
     mentions: list[Mention] = field(default_factory=list)
-
-    @property
-    def key(self) -> EntityKey:
-        return EntityKey(EntityType.HOSPITAL, (self.name,))
 
 
 @dataclass

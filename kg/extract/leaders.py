@@ -9,16 +9,19 @@ previous delimiter, which gives
 * its hospital: a hospital mention there (涪陵区妇幼保健院党委书记), else a
   reference (院党委书记, 医院院长) or nothing, i.e. the scope;
 * its unit, kept in the title as written (心内科主任, 行政后勤第二党支部书记);
-* or an outside organisation (县委书记, 卫健委副主任, 社区党委书记): its holder
-  is an official, excluded from the whole document.
+* or an outside organisation (县委书记, 卫健委副主任, 社区党委书记), as does a
+  government title in the chain (``leader_outside_titles.txt``: 局长, 党组书记):
+  its holder is an official, excluded from the whole document.
 
 The person is the name right after the chain (院长胡章勇表示), else right
 before a lone post (张某院长主持), else the names of an appointment clause
 before it (任命王某同志为XX医院党委书记; 甲、乙等3位同志为支部委员). Names are
 2-4 characters starting with a family name (``leader_surnames.txt``), must end
 where a follower starts (表示, 主持, punctuation; ``leader_name_followers.txt``),
-and must not be an ordinary dictionary word (jieba's dictionary, consulted only
-for candidates). Bylines (记者/通讯员 + name) are excluded.
+and must not be an ordinary word (``kg.extract.words``: 支持 is a verb; 黄河 may
+be a name). Bylines (记者/通讯员 + name) are excluded. A person given an
+explicit hospital somewhere in the document keeps it where another sentence
+only gives the scope.
 """
 
 from __future__ import annotations
