@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import hashlib
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from kg.extract.context import DocContext
 from kg.extract.scope import build_scope
 from kg.records import NormalizedText, SourceText
@@ -101,3 +104,23 @@ def test_scope_partner_with_its_own_award_verb_owns_the_award():
     text = "东川县人民医院召开大会。院长对西岭县中医院获批国家区域医疗中心表示祝贺。"
     assert _at(text, "国家区域") == "西岭县中医院"
     assert _at(text, "院长对") == "东川县人民医院"
+
+
+_ALPHABET = "医院人民市县区中心党委书记院长副主任护士长科支部与和在的、，。“”（）\n 第一二三东西南北张王李刘陈"
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(alphabet=_ALPHABET, max_size=80))
+def test_scope_and_leaders_never_fail_on_odd_text(text):
+    from kg.extract import leaders
+
+    ctx = _ctx(text)
+    scope = build_scope(ctx)
+    ctx.scope = scope
+    for offset in range(0, len(text), 7):
+        key = scope.hospital_at(offset)
+        assert key is None or key.parts[0]
+    for finding in scope.hospitals():
+        assert finding.entity.label
+    for finding in leaders.extract(ctx):
+        assert 2 <= len(finding.entity.label) <= 4
