@@ -11,7 +11,8 @@ corpus, and both are dict passes (cost linear in the number of entities):
    dependent keys (a Leader, Honor or Metric key contains its hospital's name)
    and relations are re-keyed with it. Aliases relative to their document
    (市人民医院, 一院: starting with an administrative letter, or two
-   characters) never travel: every city has a 市人民医院.
+   characters) never travel: every city has a 市人民医院. Full names that are
+   equal once 省/市 are dropped (武汉硚口区… / 武汉市硚口区…) are one hospital.
 2. **Surface forms.** A node keeps the label of the first document that names
    it; the other documents' labels (醫院 vs 医院, 北医三院 vs the full name)
    become its altLabels.
@@ -37,11 +38,18 @@ HOSPITAL_PART: dict[EntityType, int] = {
 LABELLED_TYPES = frozenset({EntityType.HOSPITAL, EntityType.LEADER, EntityType.MECHANISM, EntityType.HONOR})
 #: an alias starting with one of these is relative to its document's place (市人民医院).
 RELATIVE_STARTS = frozenset("省市县区")
+#: names shorter than this once 省/市 are dropped are never merged by that rule.
+FOLD_MIN = 6
 
 
 def _alias_key(alias: str) -> str:
     """Comparison form of an alias: Simplified, no spaces or quote marks."""
     return to_simplified("".join(c for c in alias if not c.isspace() and c not in "“”‘’「」\"'"))
+
+
+def _fold(name: str) -> str:
+    """Comparison form of a full name without 省/市, which writers often drop."""
+    return name.replace("省", "").replace("市", "")
 
 
 def _portable(alias: str) -> bool:
@@ -82,6 +90,17 @@ def hospital_mapping(facts: Sequence[DocumentFacts]) -> dict[str, str]:
                 if a != name and _portable(a):
                     owners.setdefault(a, set()).add(name)
     mapping = {a: next(iter(o)) for a, o in owners.items() if len(o) == 1 and a in names}
+    # 武汉硚口区… and 武汉市硚口区… in two documents: the same name once 省/市 are dropped
+    folded: dict[str, list[str]] = {}
+    for name in names:
+        if "@" not in name and len(_fold(name)) >= FOLD_MIN:
+            folded.setdefault(_fold(name), []).append(name)
+    for group in folded.values():
+        if len(group) > 1:
+            target = max(group, key=lambda n: (len(n), n))
+            for name in group:
+                if name != target:
+                    mapping.setdefault(name, target)
     # follow chains (A -> B -> C) to their end; a cycle stops where it closes
     resolved: dict[str, str] = {}
     for start in mapping:

@@ -85,3 +85,12 @@ def test_resolve_is_independent_of_document_order():
     one, two = resolve([a, b]), resolve([b, a])
     assert [n.key for n in one.nodes()] == [n.key for n in two.nodes()]
     assert one.nodes(H)[0].label == two.nodes(H)[0].label == "江南大学第一医院"
+
+
+def test_resolve_names_equal_without_city_marker_merge():
+    a = _doc("a", [_hospital("江城市青山区社区卫生服务中心")])
+    b = _doc("b", [_hospital("江城青山区社区卫生服务中心")])
+    assert hospital_mapping([a, b]) == {"江城青山区社区卫生服务中心": "江城市青山区社区卫生服务中心"}
+    (node,) = resolve([b, a]).nodes(H)
+    assert node.label == "江城市青山区社区卫生服务中心"
+    assert node.aliases == ("江城青山区社区卫生服务中心",)
