@@ -31,7 +31,7 @@ from typing import Iterable
 
 from kg.chinese import to_simplified
 from kg.extract.context import DocContext, Finding, Link
-from kg.extract.quotes import clean_label, plain_end, scan_clause, split_outside_quotes
+from kg.extract.quotes import clean_label, is_clean_name, plain_end, scan_clause, split_outside_quotes
 from kg.lexicon import alternation, load_jsonl, load_list, load_tsv
 from kg.records import Entity, EntityKey, Sentence
 from kg.vocab import EntityType, Predicate
@@ -319,6 +319,8 @@ def extract(ctx: DocContext) -> Iterable[Finding]:
             if hospital is None:
                 continue
             label = clean_label(ctx.text[s:e]).strip("《》")
+            if not is_clean_name(label):
+                continue
             canon = to_simplified(label)
             level = _filter("honor/level").search(canon)
             for unit in units:

@@ -32,7 +32,7 @@ from typing import Iterable
 
 from kg.chinese import to_simplified
 from kg.extract.context import DocContext, Finding, Link
-from kg.extract.quotes import Quoted, clean_label, find_quoted
+from kg.extract.quotes import Quoted, clean_label, find_quoted, is_clean_name
 from kg.lexicon import alternation, load_jsonl, load_list
 from kg.records import Entity, EntityKey, Sentence
 from kg.vocab import EntityType, Predicate
@@ -337,7 +337,7 @@ def extract(ctx: DocContext) -> Iterable[Finding]:
             if any(label in b or b in label for b in blocked if len(b) >= 4):
                 continue
             raw.append((rid, label, (), sent, s))
-    return _findings(ctx, _merge_names(raw))
+    return _findings(ctx, _merge_names([r for r in raw if is_clean_name(r[1])]))
 
 
 def _merge_names(raw: list[tuple[str, str, tuple[str, ...], Sentence, int]]):

@@ -22,6 +22,9 @@ RE_QUOTE_MARKS = re.compile("[" + re.escape(QUOTE_MARKS) + r"\s]")
 RE_PINYIN = re.compile(r"\([a-zü\u00e0-\u00fc\u0101-\u01dc\u01f9\u1e3f]+\)")
 #: a hanzi, or a character that can sit inside a coined name (党建+, 6S, 1+3+6, 职能·临床).
 RE_NAME_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9+＋·\-—]")
+RE_HANZI = re.compile(r"[\u4e00-\u9fff]")
+#: marks that never sit inside a name: clause punctuation and book-title brackets.
+RE_CLAUSE_MARK = re.compile(r"[，。；：！？,;:!?《》〈〉]")
 #: longest span between quote marks we still treat as a name (longer ones are slogans or quotations).
 MAX_QUOTED = 40
 #: brackets that open / close a quoted or titled span (a clause break inside them does not count).
@@ -79,6 +82,20 @@ def clean_label(surface: str) -> str:
         The cleaned label (same script as the document).
     """
     return RE_QUOTE_MARKS.sub("", RE_PINYIN.sub("", surface))
+
+
+def is_clean_name(label: str) -> bool:
+    """A label fit to be a name: two or more hanzi, no clause punctuation, balanced brackets.
+
+    Args:
+        label: a cleaned label.
+
+    Returns:
+        False for spans that swallowed a clause break, a title mark or half a bracket.
+    """
+    if len(RE_HANZI.findall(label)) < 2 or RE_CLAUSE_MARK.search(label):
+        return False
+    return label.count("（") == label.count("）") and label.count("(") == label.count(")")
 
 
 def is_name_char(char: str) -> bool:

@@ -101,3 +101,13 @@ def test_mechanisms_contest_is_skipped_but_selection_activity_kept():
 
 def test_mechanisms_two_names_joined_by_he():
     assert set(_mechs("医院建立了绩效考核体系和薪酬分配制度。")) == {"绩效考核体系", "薪酬分配制度"}
+
+
+@pytest.mark.parametrize("label, ok", [
+    ("6S管理", True), ("党建+", True), ("优秀党员（示范岗）评选活动", True),
+    ("+", False), ("评审，机制", False), ("《规则》", False), ("示范岗（", False),
+])
+def test_mechanisms_clean_name_check(label, ok):
+    from kg.extract.quotes import is_clean_name
+
+    assert is_clean_name(label) is ok
