@@ -24,7 +24,7 @@ EXPORTERS: dict[str, str] = {
 }
 
 #: what ``kg build`` writes when ``--formats`` is not given.
-DEFAULT_FORMATS: tuple[str, ...] = ("ttl", "html")
+DEFAULT_FORMATS: tuple[str, ...] = ("ttl", "html", "store")
 
 
 def get_exporter(name: str) -> Callable[..., list[Path]]:
