@@ -322,16 +322,29 @@ def extract(ctx: DocContext) -> Iterable[Finding]:
             if not is_clean_name(label):
                 continue
             canon = to_simplified(label)
-            level = _filter("honor/level").search(canon)
+            level = _level(canon)
             for unit in units:
                 key = EntityKey(EntityType.HONOR, (hospital.parts[0], canon, str(year) if year else "",
                                                    unit or ""))
                 entity = Entity(key, label, year=year, recipient_unit=_surface(ctx, sent, anchor, unit),
-                                level=level.group() if level else None, rule_id=rule_id)
+                                level=level, rule_id=rule_id)
                 out.append(Finding(entity, sent, (Link(Predicate.RECEIVED_HONOR, hospital, key),)))
     out = _fill(_fill(out, YEAR), UNIT)
     out = _rekey(out, _abbreviations({f.entity.key: f.entity for f in out}))
     return _rekey(out, _restatements({f.entity.key: f.entity for f in out}))
+
+
+@lru_cache(maxsize=1)
+def _levels() -> tuple[tuple[str, str], ...]:
+    return tuple((r["word"], r["level"]) for r in load_tsv("honor_levels", required=("word", "level"), key="word"))
+
+
+def _level(title: str) -> str | None:
+    """国家级/省级/市级/县级 when the title states it (省级重点学科, 全国…先进集体)."""
+    for word, level in _levels():
+        if word.endswith("级") and word in title:
+            return level
+    return next((level for word, level in _levels() if title.startswith(word)), None)
 
 
 def _surface(ctx: DocContext, sent: Sentence, anchor: int, unit: str | None) -> str | None:

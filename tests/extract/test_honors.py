@@ -116,3 +116,13 @@ def test_honors_post_and_name_subject_is_a_person():
 
 def test_honors_corner_quotes_and_traditional_unit():
     assert _honors("醫院護理部榮獲「全國巾幗文明崗」稱號。") == [("全國巾幗文明崗", None, "護理部")]
+
+
+@pytest.mark.parametrize("text, level", [
+    ("医院入选省级临床重点专科。", "省级"),
+    ("医院荣获全国文明单位称号。", "国家级"),
+    ("医院荣获江南文明单位称号。", None),
+])
+def test_honors_level_from_the_title(text, level):
+    (f, *_) = honors.extract(_ctx(text))
+    assert f.entity.level == level
