@@ -8,11 +8,14 @@ scope; metrics need the mechanisms they may be credited to.
 from __future__ import annotations
 
 import importlib
+import logging
 from typing import Callable, Iterable
 
 from kg.extract.context import DocContext, Finding
 from kg.records import DocumentFacts, DocumentInfo, Entity, NormalizedText, Relation, SourceText
 from kg.segment import split_sentences
+
+_LOG = logging.getLogger(__name__)
 
 #: extractor modules in the order they run; each has ``extract(ctx) -> Iterable[Finding]``.
 EXTRACTORS: tuple[str, ...] = (
@@ -73,8 +76,10 @@ class _NoScope:
 
 
 def _problem(module: str, exc: Exception) -> str:
-    """One line naming the failing extractor and the error."""
-    return f"{module}: {type(exc).__name__}: {exc}"
+    """One line naming the failing extractor and the error (also logged as a warning)."""
+    line = f"{module}: {type(exc).__name__}: {exc}"
+    _LOG.warning("extraction problem: %s", line)
+    return line
 
 
 def _to_facts(ctx: DocContext, problems: tuple[str, ...] = ()) -> DocumentFacts:
