@@ -26,7 +26,7 @@ from functools import lru_cache
 from kg.chinese import to_simplified
 from kg.extract.context import DocContext
 from kg.extract.metric_rules import MetricRules, rules
-from kg.extract.metric_scan import CLAUSE_BOUNDARIES, QUOTE_CHARS, quoted_spans
+from kg.extract.metric_text import CLAUSE_BOUNDARIES, QUOTE_CHARS, quoted_spans
 from kg.records import EntityKey
 from kg.vocab import EntityType
 

@@ -16,33 +16,23 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from kg.extract.metric_rules import MetricRules, rules
+from kg.extract.metric_text import (
+    CLAUSE_BOUNDARIES,
+    MAX_NOUN,
+    NAME_BOUNDARIES,
+    QUOTE_CHARS,
+    Quoted,
+    clause_end,
+    clause_start,
+    counted_noun,
+    metric_name,
+    name_phrase,
+    strip_suffix,
+)
 from kg.extract.numbers import NumberError, parse_number
 
-#: clause boundaries for names (a list item separated by 、 is its own phrase).
-NAME_BOUNDARIES = "，,。；;：:！？!?、—\n"
-#: clause boundaries for context checks (a 、 list stays one clause).
-CLAUSE_BOUNDARIES = "，,。；;：:！？!?—\n"
-#: quote pairs whose content is a name, not running text.
-QUOTE_PAIRS = {"“": "”", "「": "」", "『": "』", "《": "》", "‘": "’"}
-QUOTE_CHARS = "“”「」『』《》‘’\"'"
-RE_QUOTE_OPEN = re.compile('[“「『《‘"]')
-#: counts whose name is "<thing>数量"; other kinds are named by the phrase before the number.
-COUNT_KINDS = ("count",)
-#: units named after the thing they count (门诊诊疗人次), not "<thing>数量".
-SELF_NAMED_UNITS = ("人次", "剂次", "台次", "例次")
-MAX_NOUN = 10
-MAX_NAME = 24
 #: "respectively": the figures after it share the subject before it.
 RESPECTIVELY = "分别"
-#: what a duration name ends with, by unit (连续荣获A等级年数, 取药时长).
-DURATION_NAMES = {"年": "年数", "个月": "时长", "天": "天数"}
-DURATION_HEADS = ("时间", "时长", "年数", "天数", "历史", "周期", "历时", "用时")
-#: money names that need no 金额 suffix.
-MONEY_NAMES = ("金额", "资金", "经费", "收入", "费用")
-#: longest quoted span still treated as a name.
-MAX_QUOTED = 40
-
-
 @dataclass(frozen=True)
 class Candidate:
     """One figure in a sentence (offsets into the sentence text)."""
@@ -73,7 +63,7 @@ def scan(text: str, r: MetricRules | None = None, rejected: list[tuple[int, str]
         Candidates in text order.
     """
     r = r or rules()
-    quoted = _Quoted(text)
+    quoted = Quoted(text)
     numeric_digits = {c for m in r.numeric_name.finditer(text) for c in m.group("token") if c.isdigit()}
     years = stated_years(text, r, quoted)
     found: list[Candidate] = []
@@ -99,7 +89,7 @@ def scan(text: str, r: MetricRules | None = None, rejected: list[tuple[int, str]
             consumed.append(from_span)
         if found and cand.kind in ("percent", "points") and cand.name.startswith(r.name_borrow):
             # 满意度为93.75%，较上年提升了8个百分点: the change is named after the figure before it
-            cand = replace(cand, name=_strip_suffix(found[-1].name) + cand.name)
+            cand = replace(cand, name=strip_suffix(found[-1].name) + cand.name)
         found.extend(_shared_unit(text, cand, consumed, r))
         found.append(cand)
     return _pair_years(text, sorted(found, key=lambda c: c.start), years)
@@ -110,7 +100,7 @@ def _pair_years(text: str, found: list[Candidate], years: list[tuple[int, int, i
     resp = text.find(RESPECTIVELY)
     if resp < 0:
         return found
-    end = _clause_end(text, resp, CLAUSE_BOUNDARIES)
+    end = clause_end(text, resp, CLAUSE_BOUNDARIES)
     after = [i for i, c in enumerate(found) if resp < c.start < end]
     before = [(s, e, y) for s, e, y in years if e <= resp]
     for pool in ([y for _, e, y in before if text.startswith("度", e)], [y for _, _, y in before]):
@@ -121,7 +111,7 @@ def _pair_years(text: str, found: list[Candidate], years: list[tuple[int, int, i
     return found
 
 
-def stated_years(text: str, r: MetricRules | None = None, quoted: "_Quoted | None" = None) -> list[tuple[int, int, int]]:
+def stated_years(text: str, r: MetricRules | None = None, quoted: "Quoted | None" = None) -> list[tuple[int, int, int]]:
     """Calendar years a sentence states for its figures.
 
     Args:
@@ -134,12 +124,12 @@ def stated_years(text: str, r: MetricRules | None = None, quoted: "_Quoted | Non
         years inside quoted names (“2022年冬奥会…先进集体”) are left out.
     """
     r = r or rules()
-    quoted = quoted or _Quoted(text)
+    quoted = quoted or Quoted(text)
     return [(m.start(), m.end(), int(m.group("year2") or m.group("year"))) for m in r.year.finditer(text)
             if not r.year_base.search(text[: m.start()]) and not quoted[m.start()]]
 
 
-def _rank(text: str, m: re.Match[str], quoted: "_Quoted", years, r: MetricRules) -> Candidate | None:
+def _rank(text: str, m: re.Match[str], quoted: "Quoted", years, r: MetricRules) -> Candidate | None:
     """A rank (全国第九, 全省第七名) or None for a plain ordinal (第二党支部)."""
     if quoted[m.start("num")]:
         return None
@@ -153,7 +143,7 @@ def _rank(text: str, m: re.Match[str], quoted: "_Quoted", years, r: MetricRules)
     except NumberError:
         return None
     start = m.start()
-    before = _name_phrase(text, _clause_start(text, start, NAME_BOUNDARIES), start, r)
+    before = name_phrase(text, clause_start(text, start, NAME_BOUNDARIES), start, r)
     label = before + (scope if scope and scope not in before else "")
     label = label if label.endswith("排名") else label + "排名"
     return Candidate(start, m.end(), value, "名", "rank", False, None, _year(years, start),
@@ -168,31 +158,31 @@ def _quantity(text: str, m: re.Match[str], numeric_digits: set[str], years, r: M
         value, inner_approx = parse_number(num + (m.group("mag") or ""))
     except NumberError:
         return _drop(rejected, start, "unreadable number")
-    noun = _noun(text, end, r)
+    noun = counted_noun(text, end, r)
     if unit.kind.startswith("duration"):
         # what lasted is the rest of the clause (连续两年荣获“A”等级, 经过38年的发展)
-        rest = text[end + (text[end:end + 1] == "的"):_clause_end(text, end, NAME_BOUNDARIES)]
+        rest = text[end + (text[end:end + 1] == "的"):clause_end(text, end, NAME_BOUNDARIES)]
         noun = "".join(ch for ch in rest if ch not in QUOTE_CHARS)[:MAX_NOUN]
     cued = unit.kind == "duration_cued" and _duration_cued(text, start, end, r)
     reason = _reject(text, m, unit, value, noun, cued, numeric_digits, r)
     if reason:
         return _drop(rejected, start, reason)
-    clause_start = _clause_start(text, start, CLAUSE_BOUNDARIES)
-    from_value, from_span, from_noun = _from_part(text, clause_start, start, r)
+    head_start = clause_start(text, start, CLAUSE_BOUNDARIES)
+    from_value, from_span, from_noun = _from_part(text, head_start, start, r)
     noun = noun or from_noun
     approximate = bool(m.group("pre") or m.group("inner") or m.group("inner2") or m.group("post") or inner_approx)
-    respectively = text.rfind(RESPECTIVELY, clause_start, start)
+    respectively = text.rfind(RESPECTIVELY, head_start, start)
     if respectively >= 0:
         # 门诊、住院患者满意度分别为95.2%、97.1%: every figure of the list measures the subject
-        phrase = _name_phrase(text, clause_start, respectively, r)
+        phrase = name_phrase(text, head_start, respectively, r)
     else:
-        phrase = _name_phrase(text, _clause_start(text, start, NAME_BOUNDARIES), from_span[0] if from_span else start, r)
+        phrase = name_phrase(text, clause_start(text, start, NAME_BOUNDARIES), from_span[0] if from_span else start, r)
     kind = "rank" if unit.canonical == "名" and any(w in phrase for w in r.rank_words) else unit.kind
     if len(phrase) < 2 and kind == "percent":
         # 90%以上的患者, 当60%考核权重…: the share is named by what follows
-        after = _noun(text, end + 1 if text[end:end + 1] == "的" else end, r)
+        after = counted_noun(text, end + 1 if text[end:end + 1] == "的" else end, r)
         phrase = after + ("占比" if after and not after.endswith(("率", "比", "重", "度")) else "") if after else phrase
-    name = _metric_name(phrase, noun, unit.canonical, kind)
+    name = metric_name(phrase, noun, unit.canonical, kind)
     return Candidate(start, end, value, unit.canonical, kind, approximate, from_value,
                      _year(years, start), name, noun, "metric/quantity"), from_span
 
@@ -234,8 +224,8 @@ def _reject(text, m, unit, value, noun, cued, numeric_digits, r: MetricRules) ->
         return "unit starts another word"  # 一支部, 百万人民
     if before.rstrip(":：").endswith(r.noise_cues):
         return "page furniture"
-    if _foreign(text, _clause_start(text, start, CLAUSE_BOUNDARIES), start, end,
-                _clause_end(text, end, CLAUSE_BOUNDARIES), r):
+    if _foreign(text, clause_start(text, start, CLAUSE_BOUNDARIES), start, end,
+                clause_end(text, end, CLAUSE_BOUNDARIES), r):
         return "figure about another body"
     if noun.startswith(r.enumeration_nouns):
         return "enumeration of a plan's parts"  # 六个方面, 7个维度
@@ -250,7 +240,7 @@ def _reject(text, m, unit, value, noun, cued, numeric_digits, r: MetricRules) ->
             return "time span without a duration cue"  # 未来3年, 工作24年的党员
     if is_cn and value < 10 and not cued and not any(n in noun for n in r.count_nouns):
         return "small Chinese numeral"  # 一个缩影, 两个底线 (but 五个省级重点学科)
-    if is_cn and value == 1 and not cued and not r.quantity.search(text, end, _clause_end(text, end, CLAUSE_BOUNDARIES)):
+    if is_cn and value == 1 and not cued and not r.quantity.search(text, end, clause_end(text, end, CLAUSE_BOUNDARIES)):
         return "article 一"  # 一个党支部就是一座堡垒; kept in 一个国家重点学科和五个省级重点学科
     return None
 
@@ -260,9 +250,9 @@ def _duration_cued(text: str, start: int, end: int, r: MetricRules) -> bool:
     return text[:start].rstrip().endswith(r.duration_before) or text.startswith(r.duration_after, end)
 
 
-def _from_part(text: str, clause_start: int, start: int, r: MetricRules):
+def _from_part(text: str, head_start: int, start: int, r: MetricRules):
     """``(from value, from span, counted noun)`` of 从A…至 right before a figure, or Nones."""
-    head = text[clause_start:start]
+    head = text[head_start:start]
     for rx in r.from_:
         fm = rx.search(head)
         if fm:
@@ -270,8 +260,8 @@ def _from_part(text: str, clause_start: int, start: int, r: MetricRules):
                 value, _ = parse_number(fm.group("from") + (fm.group("frommag") or ""))
             except NumberError:
                 continue
-            span = (clause_start + fm.start(), clause_start + fm.end())
-            return value, span, _noun(fm.group("fromnoun") or "", 0, r)
+            span = (head_start + fm.start(), head_start + fm.end())
+            return value, span, counted_noun(fm.group("fromnoun") or "", 0, r)
     return None, None, ""
 
 
@@ -281,10 +271,10 @@ def _drop(rejected, start: int, reason: str):
     return None, None
 
 
-def _foreign(text: str, clause_start: int, start: int, end: int, clause_end: int, r: MetricRules) -> bool:
-    """True when the clause puts the figure on another body (之一, 推荐申报, 在…中)."""
-    clause = text[clause_start:clause_end]
-    after = text[end:clause_end]
+def _foreign(text: str, head_start: int, start: int, end: int, tail_end: int, r: MetricRules) -> bool:
+    """True when the clause ``[head_start, tail_end)`` puts the figure on another body (之一, 推荐申报, 在全国…中)."""
+    clause = text[head_start:tail_end]
+    after = text[end:tail_end]
     if any(c in after for c in r.foreign_after):
         return True
     if any(c in clause for c in r.foreign_clause):
@@ -292,91 +282,10 @@ def _foreign(text: str, clause_start: int, start: int, end: int, clause_end: int
     if clause.startswith(r.foreign_clause_start) or text.lstrip().startswith(r.foreign_clause_start):
         # 全市共有…28家，其中三级医院9家: the opening subject governs the whole sentence
         return True
-    head = text[clause_start:start]
+    head = text[head_start:start]
     if any(o in head for o in r.foreign_owners) and not any(w in head for w in r.self_words):
         return True  # 街道党工委及其管辖的10个社区代表
     return any(s in head for s in r.frame_start) and any(after.rstrip().endswith(e) for e in r.frame_end)
-
-
-def _metric_name(before: str, noun: str, unit: str, kind: str) -> str:
-    """Short noun phrase for what is measured."""
-    if kind == "duration_cued" or kind == "duration":
-        name = (before + noun)[:MAX_NAME]
-        return name if name.endswith(DURATION_HEADS) else name + DURATION_NAMES.get(unit, "时长")
-    if kind in COUNT_KINDS and unit in SELF_NAMED_UNITS:
-        return (before or noun) + unit if not (before or noun).endswith(unit) else before or noun
-    if kind == "money":
-        return before if before.endswith(MONEY_NAMES) else before + "金额"
-    if kind in COUNT_KINDS:
-        thing = noun if len(noun) >= 2 else before
-        return (thing + "数量") if thing and not thing.endswith(("数量", "数", "量")) else thing or unit + "数"
-    return before or noun or unit
-
-
-def _strip_suffix(name: str) -> str:
-    """A name without the suffix the extractor added (党员数量 -> 党员, 门诊量人次 -> 门诊量)."""
-    for suffix in ("数量", *SELF_NAMED_UNITS):
-        if name.endswith(suffix) and len(name) > len(suffix):
-            return name[: -len(suffix)]
-    return name
-
-
-def _name_phrase(text: str, start: int, end: int, r: MetricRules) -> str:
-    """The cleaned phrase between a clause start and a figure: no years, subjects or copulas."""
-    phrase = text[start:end]
-    phrase = re.sub(r"(?:19|20)\d{2}\s?年度?|[" + re.escape(QUOTE_CHARS) + r"\s（）()]", "", phrase)
-    cut = phrase.rfind("医院")
-    if 0 <= cut and len(phrase) - cut - 2 >= 2:
-        phrase = phrase[cut + 2:]  # drop a leading hospital name or 医院 subject
-    for w in r.name_cut:
-        cut = phrase.rfind(w)
-        if 0 <= cut and len(phrase) - cut - len(w) >= 2:
-            phrase = phrase[cut + len(w):]  # 将/把 constructions: the object follows
-    changed = True
-    while changed and phrase:
-        changed = False
-        for w in r.name_head:
-            if phrase.startswith(w):
-                phrase, changed = phrase[len(w):], True
-                break
-        for w in r.name_tail:
-            if phrase.endswith(w):
-                phrase, changed = phrase[: -len(w)], True
-                break
-    return phrase[-MAX_NAME:]
-
-
-def _noun(text: str, end: int, r: MetricRules) -> str:
-    """The counted noun right after a unit (29个党支部 -> 党支部), quotes removed.
-
-    A quoted name is taken whole (12名“有为好干部” -> 有为好干部); a trailing
-    中 closing the clause (79个基层党支部中，) is a locative, not part of the noun.
-    """
-    window = text[end:end + MAX_NOUN + 4]
-    spans = quoted_spans(window)
-    stop_at = len(window)
-    for stop in r.noun_stop.finditer(window):
-        if not any(a <= stop.start() < b for a, b in spans):
-            stop_at = stop.start()
-            break
-    noun = "".join(ch for ch in window[:stop_at] if ch not in QUOTE_CHARS)[:MAX_NOUN]
-    if noun.endswith("中") and (stop_at < len(window) and window[stop_at] in CLAUSE_BOUNDARIES):
-        noun = noun[:-1]
-    return noun
-
-
-def _clause_start(text: str, pos: int, boundaries: str) -> int:
-    i = pos
-    while i > 0 and text[i - 1] not in boundaries:
-        i -= 1
-    return i
-
-
-def _clause_end(text: str, pos: int, boundaries: str) -> int:
-    i = pos
-    while i < len(text) and text[i] not in boundaries:
-        i += 1
-    return i
 
 
 def _year(years: list[tuple[int, int, int]], pos: int) -> int | None:
@@ -386,42 +295,3 @@ def _year(years: list[tuple[int, int, int]], pos: int) -> int | None:
         if start < pos:
             best = year
     return best
-
-
-class _Quoted:
-    """Which positions of a sentence stand inside quotes or book-title marks (computed on first use).
-
-    A mark without its closing partner within ``MAX_QUOTED`` characters is a
-    quotation of speech or a broken line, not a name, and covers nothing.
-    """
-
-    def __init__(self, text: str) -> None:
-        self._text = text
-        self._spans: list[tuple[int, int]] | None = None
-
-    def __getitem__(self, pos: int) -> bool:
-        if self._spans is None:
-            self._spans = quoted_spans(self._text)
-        return any(a <= pos < b for a, b in self._spans)
-
-
-def quoted_spans(text: str) -> list[tuple[int, int]]:
-    """Inner spans of the quoted names of a sentence.
-
-    Args:
-        text: one sentence.
-
-    Returns:
-        ``[start, end)`` spans between the marks, in order; an opening mark
-        without its partner within ``MAX_QUOTED`` characters yields nothing.
-    """
-    spans = []
-    for m in RE_QUOTE_OPEN.finditer(text):
-        i = m.start()
-        if spans and i < spans[-1][1]:
-            continue  # inside the previous quote
-        close = QUOTE_PAIRS.get(text[i], '"')
-        j = text.find(close, i + 1, i + 2 + MAX_QUOTED)
-        if j > 0:
-            spans.append((i + 1, j))
-    return spans

@@ -20,7 +20,8 @@ from kg.chinese import to_simplified
 from kg.extract.context import DocContext, Finding, Link
 from kg.extract.metric_credit import CreditIndex
 from kg.extract.metric_rules import rules
-from kg.extract.metric_scan import QUOTE_CHARS, Candidate, scan
+from kg.extract.metric_scan import Candidate, scan
+from kg.extract.metric_text import QUOTE_CHARS
 from kg.extract.numbers import CN_NUMERAL_CHARS, format_decimal
 from kg.records import Entity, EntityKey, Sentence
 from kg.vocab import EntityType, Predicate

@@ -1,0 +1,156 @@
+"""Text primitives of the metric extractor: clauses, quoted names and the names of figures.
+
+A figure's name is the short noun phrase for what it measures, built from the
+words around the number (GUIDELINES.md: 党支部数量, 产科门诊满意度): the counted
+noun after a classifier, else the cleaned phrase before the number (subjects,
+time words and copulas trimmed by ``metric_name_strip.tsv``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from kg.extract.metric_rules import MetricRules
+
+#: clause boundaries for names (a list item separated by 、 is its own phrase).
+NAME_BOUNDARIES = "，,。；;：:！？!?、—\n"
+#: clause boundaries for context checks (a 、 list stays one clause).
+CLAUSE_BOUNDARIES = "，,。；;：:！？!?—\n"
+#: quote pairs whose content is a name, not running text.
+QUOTE_PAIRS = {"“": "”", "「": "」", "『": "』", "《": "》", "‘": "’"}
+QUOTE_CHARS = "“”「」『』《》‘’\"'"
+RE_QUOTE_OPEN = re.compile('[“「『《‘"]')
+#: counts whose name is "<thing>数量"; other kinds are named by the phrase before the number.
+COUNT_KINDS = ("count",)
+#: units named after the thing they count (门诊诊疗人次), not "<thing>数量".
+SELF_NAMED_UNITS = ("人次", "剂次", "台次", "例次")
+#: longest counted noun and name kept.
+MAX_NOUN = 10
+MAX_NAME = 24
+#: what a duration name ends with, by unit (连续荣获A等级年数, 取药时长).
+DURATION_NAMES = {"年": "年数", "个月": "时长", "天": "天数"}
+DURATION_HEADS = ("时间", "时长", "年数", "天数", "历史", "周期", "历时", "用时")
+#: money names that need no 金额 suffix.
+MONEY_NAMES = ("金额", "资金", "经费", "收入", "费用")
+#: longest quoted span still treated as a name.
+MAX_QUOTED = 40
+
+
+def metric_name(before: str, noun: str, unit: str, kind: str) -> str:
+    """Short noun phrase for what is measured."""
+    if kind == "duration_cued" or kind == "duration":
+        name = (before + noun)[:MAX_NAME]
+        return name if name.endswith(DURATION_HEADS) else name + DURATION_NAMES.get(unit, "时长")
+    if kind in COUNT_KINDS and unit in SELF_NAMED_UNITS:
+        return (before or noun) + unit if not (before or noun).endswith(unit) else before or noun
+    if kind == "money":
+        return before if before.endswith(MONEY_NAMES) else before + "金额"
+    if kind in COUNT_KINDS:
+        thing = noun if len(noun) >= 2 else before
+        return (thing + "数量") if thing and not thing.endswith(("数量", "数", "量")) else thing or unit + "数"
+    return before or noun or unit
+
+
+def strip_suffix(name: str) -> str:
+    """A name without the suffix the extractor added (党员数量 -> 党员, 门诊量人次 -> 门诊量)."""
+    for suffix in ("数量", *SELF_NAMED_UNITS):
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+def name_phrase(text: str, start: int, end: int, r: MetricRules) -> str:
+    """The cleaned phrase between a clause start and a figure: no years, subjects or copulas."""
+    phrase = text[start:end]
+    phrase = re.sub(r"(?:19|20)\d{2}\s?年度?|[" + re.escape(QUOTE_CHARS) + r"\s（）()]", "", phrase)
+    cut = phrase.rfind("医院")
+    if 0 <= cut and len(phrase) - cut - 2 >= 2:
+        phrase = phrase[cut + 2:]  # drop a leading hospital name or 医院 subject
+    for w in r.name_cut:
+        cut = phrase.rfind(w)
+        if 0 <= cut and len(phrase) - cut - len(w) >= 2:
+            phrase = phrase[cut + len(w):]  # 将/把 constructions: the object follows
+    changed = True
+    while changed and phrase:
+        changed = False
+        for w in r.name_head:
+            if phrase.startswith(w):
+                phrase, changed = phrase[len(w):], True
+                break
+        for w in r.name_tail:
+            if phrase.endswith(w):
+                phrase, changed = phrase[: -len(w)], True
+                break
+    return phrase[-MAX_NAME:]
+
+
+def counted_noun(text: str, end: int, r: MetricRules) -> str:
+    """The counted noun right after a unit (29个党支部 -> 党支部), quotes removed.
+
+    A quoted name is taken whole (12名“有为好干部” -> 有为好干部); a trailing
+    中 closing the clause (79个基层党支部中，) is a locative, not part of the noun.
+    """
+    window = text[end:end + MAX_NOUN + 4]
+    spans = quoted_spans(window)
+    stop_at = len(window)
+    for stop in r.noun_stop.finditer(window):
+        if not any(a <= stop.start() < b for a, b in spans):
+            stop_at = stop.start()
+            break
+    noun = "".join(ch for ch in window[:stop_at] if ch not in QUOTE_CHARS)[:MAX_NOUN]
+    if noun.endswith("中") and (stop_at < len(window) and window[stop_at] in CLAUSE_BOUNDARIES):
+        noun = noun[:-1]
+    return noun
+
+
+def clause_start(text: str, pos: int, boundaries: str) -> int:
+    i = pos
+    while i > 0 and text[i - 1] not in boundaries:
+        i -= 1
+    return i
+
+
+def clause_end(text: str, pos: int, boundaries: str) -> int:
+    i = pos
+    while i < len(text) and text[i] not in boundaries:
+        i += 1
+    return i
+
+
+class Quoted:
+    """Which positions of a sentence stand inside quotes or book-title marks (computed on first use).
+
+    A mark without its closing partner within ``MAX_QUOTED`` characters is a
+    quotation of speech or a broken line, not a name, and covers nothing.
+    """
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._spans: list[tuple[int, int]] | None = None
+
+    def __getitem__(self, pos: int) -> bool:
+        if self._spans is None:
+            self._spans = quoted_spans(self._text)
+        return any(a <= pos < b for a, b in self._spans)
+
+
+def quoted_spans(text: str) -> list[tuple[int, int]]:
+    """Inner spans of the quoted names of a sentence.
+
+    Args:
+        text: one sentence.
+
+    Returns:
+        ``[start, end)`` spans between the marks, in order; an opening mark
+        without its partner within ``MAX_QUOTED`` characters yields nothing.
+    """
+    spans = []
+    for m in RE_QUOTE_OPEN.finditer(text):
+        i = m.start()
+        if spans and i < spans[-1][1]:
+            continue  # inside the previous quote
+        close = QUOTE_PAIRS.get(text[i], '"')
+        j = text.find(close, i + 1, i + 2 + MAX_QUOTED)
+        if j > 0:
+            spans.append((i + 1, j))
+    return spans
