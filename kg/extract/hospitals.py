@@ -262,7 +262,13 @@ def _alias_definitions(ctx: DocContext, mentions: list[Mention]) -> dict[str, st
     s = ctx.match_text
     found: dict[str, str] = {}
     pats = _patterns()
+    by_start = {m.start: m for m in mentions}
     for m in mentions:
+        # XX大学附属医院（XX市第一人民医院）: a second full name in brackets names the same hospital
+        inner = by_start.get(m.end + 1) if s[m.end : m.end + 1] in "（(" else None
+        if inner is not None and s[inner.end : inner.end + 1] in "）)" and inner.name != m.name:
+            found.setdefault(inner.name, m.name)
+            continue
         tail = s[m.end : m.end + 24]
         hit = pats["alias_def"].match(tail) or pats["alias_tail"].match(tail)
         if not hit or hit.group(1) == m.name or hit.group(1) in _non_entities():

@@ -119,3 +119,8 @@ def test_hospitals_two_character_alias_only_counts_where_quoted():
     text = "东川区第一人民医院打造有“一院”特色的品牌。医院实行一院两区管理。"
     table = find_hospitals(_ctx(text))
     assert [m.surface for m, _ in table.mentions] == ["东川区第一人民医院", "一院"]
+
+
+def test_hospitals_second_name_in_brackets_is_an_alias():
+    text = "南州大学附属第一医院（南州市第一人民医院）召开大会。南州市第一人民医院党委书记讲话。"
+    assert _names(text) == {"南州大学附属第一医院": ["南州市第一人民医院"]}
