@@ -34,10 +34,24 @@ DURATION_HEADS = ("时间", "时长", "年数", "天数", "历史", "周期", "�
 MONEY_NAMES = ("金额", "资金", "经费", "收入", "费用")
 #: longest quoted span still treated as a name.
 MAX_QUOTED = 40
+#: what never belongs in a name: years (they go to ``year``), quote marks, spaces, brackets.
+RE_NAME_NOISE = re.compile(r"(?:19|20)\d{2}\s?年度?|[" + re.escape(QUOTE_CHARS) + r"\s（）()]")
 
 
 def metric_name(before: str, noun: str, unit: str, kind: str) -> str:
-    """Short noun phrase for what is measured."""
+    """Short noun phrase for what is measured.
+
+    Args:
+        before: the cleaned phrase before the number (``name_phrase``).
+        noun: the counted noun after the unit (``counted_noun``), or what
+            lasted for a duration.
+        unit: canonical unit.
+        kind: unit kind (count, percent, duration, money, rank, ...).
+
+    Returns:
+        ``<noun>数量`` for counts, ``<phrase>人次`` for self-named units,
+        ``<phrase>金额`` for money, ``<what>年数`` for durations, else the phrase.
+    """
     if kind == "duration_cued" or kind == "duration":
         name = (before + noun)[:MAX_NAME]
         return name if name.endswith(DURATION_HEADS) else name + DURATION_NAMES.get(unit, "时长")
@@ -60,9 +74,20 @@ def strip_suffix(name: str) -> str:
 
 
 def name_phrase(text: str, start: int, end: int, r: MetricRules) -> str:
-    """The cleaned phrase between a clause start and a figure: no years, subjects or copulas."""
-    phrase = text[start:end]
-    phrase = re.sub(r"(?:19|20)\d{2}\s?年度?|[" + re.escape(QUOTE_CHARS) + r"\s（）()]", "", phrase)
+    """The cleaned phrase between a clause start and a figure.
+
+    Args:
+        text: the sentence.
+        start: clause start.
+        end: where the figure (or its "from A" part) starts.
+        r: the rules (name_head/name_tail/name_cut words).
+
+    Returns:
+        The phrase without years, quote marks, a leading hospital subject,
+        head words (医院, 现有, 累计) and tail copulas (为, 达到), at most
+        ``MAX_NAME`` characters (the end is kept).
+    """
+    phrase = RE_NAME_NOISE.sub("", text[start:end])
     cut = phrase.rfind("医院")
     if 0 <= cut and len(phrase) - cut - 2 >= 2:
         phrase = phrase[cut + 2:]  # drop a leading hospital name or 医院 subject
@@ -89,6 +114,14 @@ def counted_noun(text: str, end: int, r: MetricRules) -> str:
 
     A quoted name is taken whole (12名“有为好干部” -> 有为好干部); a trailing
     中 closing the clause (79个基层党支部中，) is a locative, not part of the noun.
+
+    Args:
+        text: the sentence.
+        end: offset right after the unit.
+        r: the rules (noun stop words).
+
+    Returns:
+        The noun, at most ``MAX_NOUN`` characters ("" when none follows).
     """
     window = text[end:end + MAX_NOUN + 4]
     spans = quoted_spans(window)
@@ -104,6 +137,7 @@ def counted_noun(text: str, end: int, r: MetricRules) -> str:
 
 
 def clause_start(text: str, pos: int, boundaries: str) -> int:
+    """Offset of the first character of the clause around ``pos`` (after the last boundary before it)."""
     i = pos
     while i > 0 and text[i - 1] not in boundaries:
         i -= 1
@@ -111,6 +145,7 @@ def clause_start(text: str, pos: int, boundaries: str) -> int:
 
 
 def clause_end(text: str, pos: int, boundaries: str) -> int:
+    """Offset of the first boundary at or after ``pos`` (or the text's end)."""
     i = pos
     while i < len(text) and text[i] not in boundaries:
         i += 1
