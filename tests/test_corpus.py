@@ -177,3 +177,22 @@ def test_corpus_strict_fails_and_writes_nothing(corpus, tmp_path, capsys):
 def test_corpus_good_files_alone_build_cleanly(tmp_path, capsys):
     assert main(["build", str(CORPUS / "good"), "-o", str(tmp_path / "out"), "--no-cache", "--strict", "-q"]) == 0
     assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "x", "12Q"])
+def test_corpus_max_file_size_rejects_bad_values(value, tmp_path, capsys):
+    try:
+        code = main(["build", str(CORPUS / "good"), "-o", str(tmp_path / "out"), "--max-file-size", value])
+    except SystemExit as exit_:  # argparse's usage error
+        code = exit_.code
+    assert code == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert any("--max-file-size" in line for line in err) and "Traceback" not in "\n".join(err)
+
+
+@pytest.mark.parametrize(("value", "code", "skipped"), [("1G", 0, 0), ("20k", 2, 1), ("60", 1, 11)])
+def test_corpus_max_file_size_units(value, code, skipped, tmp_path, capsys):
+    # article.docx (37 KB) is the only good file over 20 KB; every good file is over 60 bytes
+    args = ["build", str(CORPUS / "good"), "-o", str(tmp_path / "out"), "--no-cache", "-j", "1", "--max-file-size", value]
+    assert main(args) == code
+    assert capsys.readouterr().err.count("larger than the size limit") == skipped
