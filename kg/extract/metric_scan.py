@@ -146,7 +146,7 @@ def _rank(text: str, m: re.Match[str], quoted: "Quoted", years, r: MetricRules) 
     before = name_phrase(text, clause_start(text, start, NAME_BOUNDARIES), start, r)
     label = before + (scope if scope and scope not in before else "")
     label = label if label.endswith("排名") else label + "排名"
-    return Candidate(start, m.end(), value, "名", "rank", False, None, _year(years, start),
+    return Candidate(start, m.end(), value, unit or "名", "rank", False, None, _year(years, start),
                      label, "", "metric/rank")
 
 

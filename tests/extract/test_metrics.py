@@ -107,6 +107,7 @@ def test_metrics_scan_shared_unit_and_respectively():
 
 def test_metrics_scan_ranks():
     got = [(str(c.value), c.unit, c.kind) for c in scan("在绩效考核中位列全省第五、全国排名从320名提升至251名。")]
+    assert [(str(c.value), c.unit) for c in scan("位列全国第68位。")] == [("68", "位")]
     assert got == [("5", "名", "rank"), ("251", "名", "rank")]
 
 
