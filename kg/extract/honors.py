@@ -1,25 +1,22 @@
 """Honors: named awards, titles, designations and list inclusions conferred on a hospital.
 
-Rules (GUIDELINES.md "Honor"), per sentence, on the Simplified matching view:
+Per sentence, on the Simplified matching view (GUIDELINES.md "Honor"):
 
-1. A pattern row of ``patterns/honors.jsonl`` finds a *region*: the words after
-   an honor cue verb (荣获, 获评, 入选 … from ``honor_cues.tsv``) up to the end
-   of the clause, or a quoted name followed by 殊荣/称号, or a grade (三级甲等…医院).
-2. The region is cut at trailers (等荣誉称号, 的殊荣) and split into items at
-   、 , between adjacent quotes and at 和/及/与; an item without an honor suffix
-   (``honor_suffixes.txt``) is glued to the next one (冬奥会、冬残奥会…先进集体).
-3. Each item loses its quotes, a leading count (14家) and a leading year (the
-   ``year``); weak cues (获得, 成为) need an honor suffix, strong cues a
-   suffix, quotes or a trailer; persons' titles (优秀共产党员) are dropped.
-4. The recipient before the cue decides ``recipient_unit`` (机关党支部与眼耳鼻喉科
-   党支部 → two honors) and skips persons (3名医务人员获得…, 主任张三荣获…);
-   the year is the item's own, else one of the cue's clause, else that of a
-   time phrase opening the sentence (2024年12月，…).
-5. Within a document a mention without year or unit takes the single one the
-   same title has elsewhere, and a headline short form folds into the full title.
+1. A ``find`` row of ``patterns/honors.jsonl`` gives a region: the clause after a
+   cue verb (``honor_cues.tsv``: strong 荣获/获评/入选…, weak 获得/成为…), a quoted
+   name before 殊荣/称号, a grade (三级甲等…医院), an unveiled 基地.
+2. The region stops at trailers (等荣誉称号) and splits at 、/和/及/与 and between
+   quotes; an item without an honor suffix (``honor_suffixes.txt``) is glued to
+   the next (冬奥会、冬残奥会…先进集体). Weak cues need a suffix, strong ones a
+   suffix, quotes or a trailer. Quotes, counts and a leading year (``year``) go.
+3. The subject before the cue gives ``recipient_unit`` (A党支部与B党支部 → two
+   honors) and skips persons (3名医生…, 主任张三…, 优秀共产党员). Otherwise the
+   year is the clause's, or that of a time phrase opening the sentence.
+4. In a document, a mention lacking year or unit takes the single one its title
+   has elsewhere; headline short forms and restated titles fold into the first.
 
-Each honor links ``receivedHonor`` from the hospital named right before the
-cue, else from the hospital in scope.
+``filter`` rows hold the word-list regexes used on the way. Each honor links
+``receivedHonor`` from the hospital named right before the cue, else the scope's.
 """
 
 from __future__ import annotations
@@ -69,17 +66,28 @@ class _Rule:
     strength: str  # "strong" | "weak" | "" (from the matched cue)
 
 
-@lru_cache(maxsize=1)
-def _cues() -> dict[str, str]:
-    return {row["cue"]: row["strength"] for row in load_tsv("honor_cues", required=("cue", "strength"), key="cue")}
+@dataclass(frozen=True)
+class _Lexicons:
+    cues: dict[str, str]  # cue -> "strong" | "weak"
+    suffix: re.Pattern[str]  # any honor suffix
+    suffix_end: re.Pattern[str]  # an honor suffix ending the name
+    trailer: re.Pattern[str]  # 等荣誉称号, 的殊荣 …
+    unit_end: re.Pattern[str]  # a recipient unit ending the subject
+    person_titles: tuple[str, ...]
+    levels: tuple[tuple[str, str], ...]  # (word, level)
 
 
 @lru_cache(maxsize=1)
-def _rules() -> tuple[_Rule, ...]:
-    cue = alternation(_cues())
-    return tuple(
-        _Rule(str(row["id"]), re.compile(str(row["regex"]).replace("{CUE}", cue)), str(row.get("strength", "")))
-        for row in _rows() if row["role"] == "find"
+def _lex() -> _Lexicons:
+    suffixes = alternation(load_list("honor_suffixes"))
+    return _Lexicons(
+        cues={r["cue"]: r["strength"] for r in load_tsv("honor_cues", required=("cue", "strength"), key="cue")},
+        suffix=re.compile(suffixes),
+        suffix_end=re.compile(suffixes + "$"),
+        trailer=re.compile(alternation(load_list("honor_trailers"))),
+        unit_end=re.compile(alternation(load_list("honor_unit_suffixes")) + "$"),
+        person_titles=load_list("honor_person_titles"),
+        levels=tuple((r["word"], r["level"]) for r in load_tsv("honor_levels", required=("word", "level"), key="word")),
     )
 
 
@@ -88,40 +96,24 @@ def _rows():
                       allowed=("id", "role", "regex", "strength", "example", "expect"))
 
 
+@lru_cache(maxsize=1)
+def _rules() -> tuple[_Rule, ...]:
+    cue = alternation(_lex().cues)
+    return tuple(
+        _Rule(str(row["id"]), re.compile(str(row["regex"]).replace("{CUE}", cue)), str(row.get("strength", "")))
+        for row in _rows() if row["role"] == "find"
+    )
+
+
 @lru_cache(maxsize=None)
 def _filter(rule_id: str) -> re.Pattern[str]:
     """A named helper regex of ``patterns/honors.jsonl`` (role "filter")."""
     return next(re.compile(str(r["regex"])) for r in _rows() if r["id"] == rule_id and r["role"] == "filter")
 
 
-@lru_cache(maxsize=1)
-def _suffix_re() -> re.Pattern[str]:
-    return re.compile(alternation(load_list("honor_suffixes")))
-
-
-@lru_cache(maxsize=1)
-def _suffix_end_re() -> re.Pattern[str]:
-    return re.compile(alternation(load_list("honor_suffixes")) + "$")
-
-
-@lru_cache(maxsize=1)
-def _trailer_re() -> re.Pattern[str]:
-    return re.compile(alternation(load_list("honor_trailers")))
-
-
-@lru_cache(maxsize=1)
-def _person_titles() -> tuple[str, ...]:
-    return load_list("honor_person_titles")
-
-
-@lru_cache(maxsize=1)
-def _unit_re() -> re.Pattern[str]:
-    return re.compile(alternation(load_list("honor_unit_suffixes")) + "$")
-
-
 def ends_with_suffix(name: str) -> bool:
     """True when a (Simplified) name ends in an honor suffix (先进集体, 示范单位…)."""
-    return _suffix_end_re().search(name) is not None
+    return _lex().suffix_end.search(name) is not None
 
 
 def _suffix_end(name: str) -> int:
@@ -129,14 +121,14 @@ def _suffix_end(name: str) -> int:
 
     医院 inside a title (全国公立医院党建…案例) is a modifier, not an end.
     """
-    ends = [m.end() for m in _suffix_re().finditer(name) if m.group() not in INNER_SUFFIXES]
+    ends = [m.end() for m in _lex().suffix.finditer(name) if m.group() not in INNER_SUFFIXES]
     return max(ends) if ends else 0
 
 
 # -- region and items ----------------------------------------------------------
 def _region_end(m: str, start: int, limit: int) -> tuple[int, bool]:
     """End of the clause region from ``start`` (outside quotes) and whether a trailer cut it."""
-    trailer, stop = _trailer_re(), _filter("honor/region-stop")
+    trailer, stop = _lex().trailer, _filter("honor/region-stop")
     end = scan_clause(m, start, limit, lambda i: bool(trailer.match(m, i)) or bool(stop.match(m, i)))
     return end, end < limit and bool(trailer.match(m, end))
 
@@ -220,11 +212,11 @@ def _units(m: str, clause_start: int, cue_start: int, people: frozenset[str]) ->
             or any(p in rest for p in people):
         return None  # 3名医生获得…, 心内科主任张三荣获…, or a leader found earlier
     rest = RE_COUNT_PREFIX.sub("", rest)
-    if not rest or not _unit_re().search(rest):
+    if not rest or not _lex().unit_end.search(rest):
         inner = _filter("honor/inner-unit").search(rest)  # 申报的第一党总支党建品牌案例: the unit's entry won
         return [inner.group(1)] if inner else [None]
     units = [RE_COUNT_PREFIX.sub("", u.strip()) for u in RE_UNIT_SPLIT.split(rest)]
-    if all(u and len(u) <= 12 and "的" not in u and _unit_re().search(u) for u in units):
+    if all(u and len(u) <= 12 and "的" not in u and _lex().unit_end.search(u) for u in units):
         return list(dict.fromkeys(units))
     return [None]
 
@@ -247,7 +239,7 @@ def _clause_start(m: str, sent_start: int, pos: int) -> int:
 
 
 def _is_person_title(name: str) -> bool:
-    return any(name.endswith(t) for t in _person_titles())
+    return any(name.endswith(t) for t in _lex().person_titles)
 
 
 # -- extraction ----------------------------------------------------------------
@@ -262,7 +254,7 @@ def _candidates(ctx: DocContext, sent: Sentence) -> Iterable[Candidate]:
     for rule in _rules():
         has_cue = "cue" in rule.regex.groupindex
         for hit in rule.regex.finditer(m, a, b):
-            strength = rule.strength or _cues().get(hit.group("cue"), "weak") if has_cue else rule.strength
+            strength = rule.strength or _lex().cues.get(hit.group("cue"), "weak") if has_cue else rule.strength
             if rule.id == "honor/cue-object":
                 o_end, trailer = _region_end(m, hit.start("obj"), b)
             else:
@@ -330,21 +322,15 @@ def extract(ctx: DocContext) -> Iterable[Finding]:
                                 level=level, rule_id=rule_id)
                 out.append(Finding(entity, sent, (Link(Predicate.RECEIVED_HONOR, hospital, key),)))
     out = _fill(_fill(out, YEAR), UNIT)
-    out = _rekey(out, _abbreviations({f.entity.key: f.entity for f in out}))
-    return _rekey(out, _restatements({f.entity.key: f.entity for f in out}))
-
-
-@lru_cache(maxsize=1)
-def _levels() -> tuple[tuple[str, str], ...]:
-    return tuple((r["word"], r["level"]) for r in load_tsv("honor_levels", required=("word", "level"), key="word"))
+    return _rekey(out, _same_conferral({f.entity.key: f.entity for f in out}))
 
 
 def _level(title: str) -> str | None:
     """国家级/省级/市级/县级 when the title states it (省级重点学科, 全国…先进集体)."""
-    for word, level in _levels():
+    for word, level in _lex().levels:
         if word.endswith("级") and word in title:
             return level
-    return next((level for word, level in _levels() if title.startswith(word)), None)
+    return next((level for word, level in _lex().levels if title.startswith(word)), None)
 
 
 def _surface(ctx: DocContext, sent: Sentence, anchor: int, unit: str | None) -> str | None:
@@ -398,47 +384,35 @@ def _fill(findings: list[Finding], part: int) -> list[Finding]:
     return _rekey(findings, mapping)
 
 
-def _abbreviations(entities: dict[EntityKey, Entity]) -> dict[EntityKey, Entity]:
-    """Headline short forms (全国典型案例) mapped to the full title named in the body.
+def _same_conferral(entities: dict[EntityKey, Entity]) -> dict[EntityKey, Entity]:
+    """Later titles that restate an earlier one of the same hospital, mapped to it.
 
-    The short form keeps the full title's first and last two characters, is a
-    subsequence of it and at most half as long.
+    Either a headline short form (全国典型案例 for 全国…典型案例: same first and
+    last two characters, a subsequence at most half as long), or a dated title
+    said with other words (重庆市… for 市级…, same year and unit, bigram Dice
+    >= ``RESTATEMENT_DICE``).
     """
     mapping: dict[EntityKey, Entity] = {}
+    order = {k: i for i, k in enumerate(entities)}
     for a in entities:
-        ha, ta, ya, _ = a.parts
-        for b, full in entities.items():
-            hb, tb, yb, _ = b.parts
-            if hb == ha and (not ya or not yb or ya == yb) and len(tb) >= 2 * len(ta) \
-                    and ta[:2] == tb[:2] and ta[-2:] == tb[-2:] and _is_subsequence(ta, tb):
-                mapping[a] = full
-                break
-    return mapping
-
-
-def _restatements(entities: dict[EntityKey, Entity]) -> dict[EntityKey, Entity]:
-    """A title restated later with other words (重庆市… for 市级…): same hospital, year and unit.
-
-    Two dated titles of one hospital whose character bigrams mostly agree are
-    one conferral; the first mention names it.
-    """
-    mapping: dict[EntityKey, Entity] = {}
-    keys = list(entities)
-    for i, later in enumerate(keys):
-        h, title, year, unit = later.parts
-        for first in keys[:i]:
-            if first not in mapping and year and first.parts[0] == h and first.parts[2:] == (year, unit) \
-                    and _dice(first.parts[1], title) >= RESTATEMENT_DICE:
-                mapping[later] = entities[first]
+        ha, ta, ya, ua = a.parts
+        for b, other in entities.items():
+            hb, tb, yb, ub = b.parts
+            if a == b or b in mapping or hb != ha:
+                continue
+            short = (not ya or not yb or ya == yb) and len(tb) >= 2 * len(ta) and ta[:2] == tb[:2] \
+                and ta[-2:] == tb[-2:] and _is_subsequence(ta, tb)
+            restated = ya and (ya, ua) == (yb, ub) and order[b] < order[a] \
+                and _dice(ta, tb) >= RESTATEMENT_DICE
+            if short or restated:
+                mapping[a] = other
                 break
     return mapping
 
 
 def _dice(a: str, b: str) -> float:
-    ba = [a[i:i + 2] for i in range(len(a) - 1)]
-    bb = [b[i:i + 2] for i in range(len(b) - 1)]
-    common = sum(min(ba.count(x), bb.count(x)) for x in set(ba))
-    return 2 * common / (len(ba) + len(bb)) if ba and bb else 0.0
+    ba, bb = [a[i:i + 2] for i in range(len(a) - 1)], [b[i:i + 2] for i in range(len(b) - 1)]
+    return 2 * sum(min(ba.count(x), bb.count(x)) for x in set(ba)) / (len(ba) + len(bb)) if ba and bb else 0.0
 
 
 def _is_subsequence(short: str, long_: str) -> bool:
