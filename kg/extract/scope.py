@@ -2,7 +2,8 @@
 
 Every fact an extractor finds is attached to ``ctx.scope.hospital_at(offset)``,
 so the scope decides the precision of every relation. It is built from the
-hospital mentions of ``kg.extract.hospitals`` in three layers:
+hospital mentions of ``kg.extract.hospitals`` in layers, the narrowest first
+at lookup:
 
 1. **Sections.** A newspaper page of interviews prints each piece's byline
    after its body (``中日友好医院党委书记宋树立——`` on its own line). When a
@@ -13,7 +14,9 @@ hospital mentions of ``kg.extract.hospitals`` in three layers:
    hospitals named at least twice as a subject, or named in the first lines
    (the headline); a partner named once (与新桥医院合作, 托管XX医院) never moves
    the scope. Before the first anchor mention, the first anchor applies.
-3. **Sentence.** Inside one sentence, a hospital named as the subject before
+3. **Paragraph.** A hospital named as subject at the head of a paragraph owns
+   that paragraph (pages of short news items name each item's hospital once).
+4. **Sentence.** Inside one sentence, a hospital named as the subject before
    the position wins (永州市第四人民医院…率队到市中心医院交流: the visitor's
    figures are its own).
 
@@ -38,6 +41,8 @@ HEADLINE_CHARS = 120
 HEADLINE_SENTENCES = 2
 #: a hospital anchors the scope when named as subject at least 1/ANCHOR_SHARE as often as the most-named one.
 ANCHOR_SHARE = 3
+#: a hospital named within this many characters of a paragraph's start opens it (本报讯 XX医院…).
+PARAGRAPH_HEAD = 16
 #: a byline line is at most this long.
 BYLINE_MAX = 40
 
@@ -196,7 +201,27 @@ class DocumentScope:
             local = [k for m, k in self.mentions_in(sent.start, offset + 1) if not m.partner and m.start <= offset]
             if local:
                 return local[-1]
-        return self.section_hospital_at(offset)
+        opener = self._paragraph_opener(offset)
+        return opener if opener is not None else self.section_hospital_at(offset)
+
+    def _paragraph_opener(self, offset: int) -> EntityKey | None:
+        """The hospital named as subject at the head of the paragraph holding ``offset``, if any.
+
+        A page of short news items (本报讯 XX医院…) names each item's hospital
+        once, at its start: that paragraph is the item's, even when the hospital
+        is not an anchor of the page.
+        """
+        if self._sections:
+            return None  # byline pages: the paragraph heads are the previous piece's text
+        text = self._ctx.match_text
+        start = text.rfind("\n", 0, offset) + 1
+        for m, key in self.mentions_in(start, min(len(text), start + PARAGRAPH_HEAD + 30)):
+            if m.start - start > PARAGRAPH_HEAD:
+                break
+            if not m.partner and m.start <= offset:
+                return key
+            break
+        return None
 
     def hospitals(self) -> list[Finding]:
         """Every hospital of the document, with the sentence of its first mention."""

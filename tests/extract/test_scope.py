@@ -124,3 +124,13 @@ def test_scope_and_leaders_never_fail_on_odd_text(text):
         assert finding.entity.label
     for finding in leaders.extract(ctx):
         assert 2 <= len(finding.entity.label) <= 4
+
+
+def test_scope_short_news_items_each_open_with_their_hospital():
+    text = (
+        "东川县人民医院召开党建会。" * 4 + "\n"
+        "本报讯 西岭县中医院开展义诊。该院推行甲乙机制。\n"
+        "本报讯 医院推行丙丁机制。\n"
+    )
+    assert _at(text, "甲乙机制") == "西岭县中医院"
+    assert _at(text, "丙丁机制") == "东川县人民医院"
