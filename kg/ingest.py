@@ -55,6 +55,23 @@ READERS: dict[str, Reader] = {
 }
 
 
+# Article formats users have but no reader handles: reported even inside folders (with what to do
+# instead), while images, spreadsheets and other files in a folder are passed over without a word.
+UNREADABLE_ARTICLES: dict[str, str] = {
+    ".doc": "old Word format: save it as .docx",
+    ".wps": "WPS format: save it as .docx",
+    ".rtf": "RTF: save it as .docx",
+    ".odt": "OpenDocument: save it as .docx",
+    ".mht": "web archive: save the page as .html",
+    ".mhtml": "web archive: save the page as .html",
+}
+
+
+def _unsupported(path: Path) -> Skipped:
+    suffix = path.suffix.lower()
+    return Skipped(path.as_posix(), SkipReason.UNSUPPORTED, UNREADABLE_ARTICLES.get(suffix, path.suffix or "no suffix"))
+
+
 def _check_text(text: str) -> None:
     """Reject decoded text that is empty or not text at all."""
     if not text.strip():
@@ -71,13 +88,18 @@ def _is_hidden(name: str) -> bool:
 
 
 def _walk(folder: Path) -> Iterator[Path | Skipped]:
-    """Files with a known suffix under ``folder``, hidden names skipped; unreadable folders reported."""
+    """Files with a reader under ``folder``, hidden names skipped; unreadable folders and unreadable article formats reported."""
     errors: list[OSError] = []
     for root, dirs, files in os.walk(folder, onerror=errors.append):
         dirs[:] = [d for d in dirs if not _is_hidden(d)]
         for name in files:
-            if not _is_hidden(name) and Path(name).suffix.lower() in READERS:
+            if _is_hidden(name):
+                continue
+            suffix = Path(name).suffix.lower()
+            if suffix in READERS:
                 yield Path(root, name)
+            elif suffix in UNREADABLE_ARTICLES:
+                yield _unsupported(Path(root, name))
     for error in errors:
         yield Skipped(Path(error.filename or folder).as_posix(), SkipReason.UNREADABLE, error.strerror or "")
 
@@ -92,7 +114,7 @@ def _collect(inputs: Sequence[str | Path]) -> list[Path | Skipped]:
         elif not path.exists() and not path.is_symlink():
             found.append(Skipped(path.as_posix(), SkipReason.NOT_FOUND))
         elif path.suffix.lower() not in READERS:
-            found.append(Skipped(path.as_posix(), SkipReason.UNSUPPORTED, path.suffix or "no suffix"))
+            found.append(_unsupported(path))
         else:
             found.append(path)
     return found
@@ -152,8 +174,9 @@ def iter_sources(
     """Yield every input file, decoded, or the reason it was left out.
 
     Folders are searched recursively for files whose suffix has a reader
-    (``.txt``, ``.md``, ``.html``, ``.htm``, ``.pdf``, ``.docx``); hidden files and folders are skipped and other
-    suffixes ignored. A file named explicitly with an unknown suffix is
+    (``.txt``, ``.md``, ``.html``, ``.htm``, ``.pdf``, ``.docx``); hidden files and folders are skipped,
+    article formats without a reader (``UNREADABLE_ARTICLES``: ``.doc``, ``.wps``, ...) reported as
+    UNSUPPORTED and other suffixes ignored. A file named explicitly with an unknown suffix is
     reported as UNSUPPORTED. Results are sorted by POSIX path, and a file
     reached twice is read once.
 

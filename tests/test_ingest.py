@@ -101,10 +101,10 @@ def test_ingest_skips_missing_path(tmp_path):
 
 
 def test_ingest_skips_explicit_unknown_suffix(tmp_path):
-    path = _write(tmp_path / "report.doc", b"\xd0\xcf\x11\xe0")
+    path = _write(tmp_path / "report.xls", b"\xd0\xcf\x11\xe0")
     skipped = _only(list(iter_sources([path])))
     assert skipped.reason is SkipReason.UNSUPPORTED
-    assert skipped.detail == ".doc"
+    assert skipped.detail == ".xls"
 
 
 def test_ingest_skips_too_large_without_reading(tmp_path):
@@ -150,7 +150,7 @@ def test_ingest_skips_non_regular_file(tmp_path):
 
 
 def test_ingest_walks_folders_sorted_skipping_hidden_and_unknown(tmp_path):
-    for name in ["b.txt", "a/z.md", "a/y.TXT", "c.doc", ".hidden.txt", ".git/x.txt", "d/.cache/w.txt", "notes"]:
+    for name in ["b.txt", "a/z.md", "a/y.TXT", "c.jpg", ".hidden.txt", ".git/x.txt", "d/.cache/w.txt", "notes"]:
         _write(tmp_path / name, "党建".encode("utf-8"))
     results = list(iter_sources([tmp_path]))
     assert [r.path for r in results] == [(tmp_path / n).as_posix() for n in ["a/y.TXT", "a/z.md", "b.txt"]]
@@ -202,3 +202,11 @@ def test_ingest_binary_formats_hash_raw_bytes_and_keep_extracted_text(name, enco
     assert source.encoding == encoding
     assert source.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
     assert "医院" in source.text and "<" not in source.text
+
+
+@pytest.mark.parametrize(("name", "hint"), [("old.doc", "old Word format: save it as .docx"), ("x/a.WPS", "WPS format: save it as .docx")])
+def test_ingest_reports_article_formats_without_reader_even_in_folders(tmp_path, name, hint):
+    path = _write(tmp_path / name, b"\xd0\xcf\x11\xe0")
+    _write(tmp_path / "photo.jpg", b"\xff\xd8\xff")
+    for found in (list(iter_sources([tmp_path])), list(iter_sources([path]))):
+        assert found == [Skipped(path.as_posix(), SkipReason.UNSUPPORTED, hint)]
