@@ -149,3 +149,14 @@ def test_leaders_explicit_hospital_carries_over_to_scoped_mentions():
         "西岭县中医院党委坚持党建引领。西岭县中医院加强管理。院长潘石表示祝贺。"
     )
     assert _leaders(text) == {("潘石", H): ["院长"]}
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        ("南州医科大学党委书记田野出席。", {}),
+        ("医院团委书记龚雪主持。", {("龚雪", H): ["团委书记"]}),
+    ],
+)
+def test_leaders_other_institutions_and_hospital_youth_league(sentence, expected):
+    assert _leaders(f"{H}召开会议。{sentence}") == expected
