@@ -33,6 +33,10 @@ from kg.extract.numbers import NumberError, parse_number
 
 #: "respectively": the figures after it share the subject before it.
 RESPECTIVELY = "分别"
+#: how far before a figure a bare number sharing its unit may start (1.3和0.8个百分点).
+SHARED_WINDOW = 16
+
+
 @dataclass(frozen=True)
 class Candidate:
     """One figure in a sentence (offsets into the sentence text)."""
@@ -192,7 +196,7 @@ def _shared_unit(text: str, cand: Candidate, consumed: list[tuple[int, int]], r:
     out: list[Candidate] = []
     pos = cand.start
     while True:
-        m = r.shared_unit.search(text, 0, pos)
+        m = r.shared_unit.search(text, max(0, pos - SHARED_WINDOW), pos)
         if not m or text[: m.start()].rstrip().endswith("第") or r.glued.search(text[: m.start()]):
             break
         if any(a <= m.start() < b for a, b in consumed):
