@@ -72,6 +72,8 @@ def _res() -> dict:
         "strong_followers": re.compile(alternation(f for f in followers if len(f) > 1 or f in "说等")),
         "weak_followers": re.compile(alternation(f for f in followers if len(f) == 1 and f not in "说等")),
         "adverb_follow": re.compile(alternation(adverbs) + alternation(f for f in followers if len(f) > 1)),
+        "modifiers": frozenset(load_list("leader_post_modifiers")),
+        "org_end": re.compile(alternation(load_list("leader_org_suffixes")) + "$"),
         "unit_end": re.compile(alternation(load_list("leader_unit_suffixes")) + "$"),
         "foreign": re.compile(alternation(load_list("leader_foreign_units"))),
         # 院党委书记, 卫生院党支部书记: the hospital in scope, not a unit
@@ -103,6 +105,7 @@ class _Token:
     foreign: bool = False
     front: str = ""  # text before the hospital mention / unit, for appointment clauses
     junk: str = ""  # text before the post that is neither unit nor organisation (a name?)
+    doubtful: bool = False  # junk ending like an organisation we cannot place (XX医盟, XX集团)
 
 
 @dataclass
@@ -256,11 +259,14 @@ def _classify_unit(tok: _Token, unit: str, tok_text: str) -> None:
         return
     if unit.startswith("委") or r["foreign"].search(unit):
         tok.foreign = True
-    elif len(unit) <= UNIT_MAX and (r["unit_end"].search(unit) or (tok.post and r["unit_post"].match(tok_text))):
-        tok.unit = unit  # 心内科 + 主任; 内科第一 + 党支部书记
+    elif len(unit) <= UNIT_MAX and (
+        r["unit_end"].search(unit) or (tok.post and r["unit_post"].match(tok_text)) or unit.isascii()
+    ):
+        tok.unit = unit  # 心内科 + 主任; 内科第一 + 党支部书记; ICU + 主任
     else:
         tok.junk = unit
         tok.front = tok.front + unit  # a name or clause before the post: 张某院长, 丁某担任书记
+        tok.doubtful = bool(r["org_end"].search(unit)) and unit not in r["modifiers"]
 
 
 def _chains(s: str, tokens: list[_Token]) -> list[tuple[_Chain, int]]:
@@ -334,8 +340,8 @@ def extract(ctx: DocContext) -> Iterable[Finding]:
             if chain.foreign:
                 excluded.update(s[a:b] for a, b in spans)
                 continue
-            if not chain.posts:
-                continue
+            if not chain.posts or any(t.doubtful for t in chain.tokens):
+                continue  # no post, or a post of an organisation we cannot place (XX医盟理事长)
             for a, b in spans:
                 for hospital, explicit, titles in _titles_by_hospital(ctx, sent, chain):
                     surface = ctx.text[sent.start + a : sent.start + b]

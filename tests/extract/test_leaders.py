@@ -160,3 +160,15 @@ def test_leaders_explicit_hospital_carries_over_to_scoped_mentions():
 )
 def test_leaders_other_institutions_and_hospital_youth_league(sentence, expected):
     assert _leaders(f"{H}召开会议。{sentence}") == expected
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        ("原党委书记卢森出席。", {("卢森", H): ["党委书记"]}),
+        ("ICU主任汤圆圆介绍。", {("汤圆圆", H): ["ICU主任"]}),
+        ("南江医疗联盟党委书记符强出席。", {}),
+    ],
+)
+def test_leaders_words_before_a_post(sentence, expected):
+    assert _leaders(f"{H}召开会议。{sentence}") == expected
