@@ -1,9 +1,10 @@
 """Mechanisms: named institutional practices, systems, models and programmes a hospital runs.
 
 Rules (GUIDELINES.md "Mechanism"), per sentence, on the Simplified matching view;
-every regex comes from ``patterns/mechanisms.jsonl`` with ``{HEAD}`` (heads of
-unquoted names), ``{ANYHEAD}`` (also heads allowed after a quoted core) and
-``{CUE}`` (verbs such as 实行, 建立, 打造) filled in from the lexicons:
+every regex comes from ``patterns/mechanisms.jsonl`` (``find`` rows name a rule
+that yields names, ``filter`` rows the word lists used on the way) with
+``{HEAD}`` (heads of unquoted names), ``{ANYHEAD}`` (also heads allowed after a
+quoted core) and ``{CUE}`` (verbs such as 实行, 建立, 打造) from the lexicons:
 
 * quoted core + tail: “三榜”赛马机制 → ``三榜赛马机制`` (alias ``三榜``); the
   tail ends at the last head followed by a clear boundary (和, 的, punctuation);
@@ -56,8 +57,8 @@ def _rules() -> dict[str, re.Pattern[str]]:
     head = alternation(load_list("mechanism_heads"))
     anyhead = alternation(load_list("mechanism_heads") + load_list("mechanism_tail_heads"))
     cue = alternation(load_list("mechanism_cues"))
-    rows = load_jsonl("mechanisms", required=("id", "regex", "example", "expect"),
-                      allowed=("id", "regex", "example", "expect"))
+    rows = load_jsonl("mechanisms", required=("id", "role", "regex", "example", "expect"),
+                      allowed=("id", "role", "regex", "example", "expect"))
     return {str(r["id"]): re.compile(str(r["regex"]).replace("{ANYHEAD}", anyhead).replace("{HEAD}", head)
                                      .replace("{CUE}", cue)) for r in rows}
 
@@ -83,8 +84,6 @@ def _head_end_re() -> re.Pattern[str]:
 
 
 # -- candidates ----------------------------------------------------------------
-
-
 def _in_title(m: str, a: int, pos: int) -> bool:
     """True when ``pos`` lies inside a 《…》 title of the sentence."""
     return m.rfind("《", a, pos) > m.rfind("》", a, pos)
