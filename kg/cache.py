@@ -23,7 +23,7 @@ from kg.records import DocumentFacts, DocumentInfo, SourceText
 
 _PACKAGE = Path(__file__).resolve().parent
 # Everything extraction depends on; exporters and the CLI are left out on purpose.
-_EXTRACTION_PARTS = ("extract", "resources/lexicons", "resources/patterns", "resources/normalize")
+_EXTRACTION_PARTS = ("extract", "readers", "resources/lexicons", "resources/patterns", "resources/normalize")
 _EXTRACTION_MODULES = ("normalize.py", "segment.py", "chinese.py", "lexicon.py", "records.py", "ingest.py", "vocab.py")
 
 

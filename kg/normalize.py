@@ -65,6 +65,8 @@ RE_MEDIAL_END = re.compile(r"[，、,]$")
 # A number that is part of a date or time ("2023-01-05", "17:28"): spaces around it separate fields.
 RE_DATE_TIME_HEAD = re.compile(r"\d+[-:/]\d")
 RE_DATE_TIME_TAIL = re.compile(r"\d[-:/]\d+$")
+# a text line (not a bare number) that ends in a digit: the number may go on in the next line
+RE_WRAPPED_NUMBER = re.compile(rf"[{_IDEO}，、][^\n]*\d$")
 RE_CONTINUATION_START = re.compile(r"^[”’）)》」』】，、,；;：:。！？!?…%]")
 # A space between two words of 2+ characters: the layout of a headline or byline.
 RE_SEPARATOR_SPACE = re.compile(rf"[{_IDEO}][{_IDEO}”》] +[{_IDEO}“《][{_IDEO}]")
@@ -246,9 +248,14 @@ def _paragraph_per_line(widths: list[float]) -> bool:
     return even < 0.5 * len(pairs) if pairs else True
 
 
+def _wrapped_number(line: str, nxt: str) -> bool:
+    """A number split by the column edge ("20" / "23年") inside a text line is always a wrap."""
+    return nxt[0].isdigit() and RE_WRAPPED_NUMBER.search(line) is not None
+
+
 def _paragraph_break_kind(line: str, nxt: str) -> str:
     """Break kind in a paragraph-per-line document: join only inside a clause or word."""
-    if RE_CONTINUATION_START.match(nxt) or RE_OPENER_END.search(line) or RE_MEDIAL_END.search(line):
+    if _wrapped_number(line, nxt) or RE_CONTINUATION_START.match(nxt) or RE_OPENER_END.search(line) or RE_MEDIAL_END.search(line):
         return "join"
     if RE_LINE_FINAL.search(line) or not (_is_ideo(line[-1]) and _is_ideo(nxt[0])):
         return "newline"
@@ -273,6 +280,8 @@ def _break_kind(lines: list[str], widths: list[float], column: float, i: int, bl
     """
     line, nxt = lines[i], lines[i + 1]
     if RE_CONTINUATION_START.match(nxt):
+        return "join"
+    if blanks == 0 and _wrapped_number(line, nxt):
         return "join"
     if RE_LINE_FINAL.search(line) or RE_COLON_END.search(line):
         return "newline"

@@ -299,3 +299,12 @@ def test_normalize_100kb_is_fast():
     started = time.perf_counter()
     normalize(text)
     assert time.perf_counter() - started < 0.5  # ~20 ms on a laptop; generous for loaded CI
+
+
+def test_normalize_number_split_at_column_edge_is_joined():
+    text = "全院党员人数逐年增加，今年已达到1\n28名，其中新发展党员二十名，均来自临床一线科室\n"
+    assert "128名" in normalize(text).text
+
+
+def test_normalize_bare_number_lines_stay_apart():
+    assert normalize("2023\n2024\n").text.split("\n")[:2] == ["2023", "2024"]
