@@ -59,8 +59,9 @@ def _rules() -> dict[str, re.Pattern[str]]:
     cue = alternation(load_list("mechanism_cues"))
     rows = load_jsonl("mechanisms", required=("id", "role", "regex", "example", "expect"),
                       allowed=("id", "role", "regex", "example", "expect"))
+    cont = next(str(r["regex"]) for r in rows if r["id"] == "mechanism/head-continues")
     return {str(r["id"]): re.compile(str(r["regex"]).replace("{ANYHEAD}", anyhead).replace("{HEAD}", head)
-                                     .replace("{CUE}", cue)) for r in rows}
+                                     .replace("{CUE}", cue).replace("{CONT}", cont)) for r in rows}
 
 
 @lru_cache(maxsize=1)
@@ -110,7 +111,8 @@ def _tail_end(m: str, pos: int, b: int) -> int | None:
     if not hit:
         return None
     ts, te = hit.span("tail")
-    ends = [k for k in range(ts + 1, te + 1) if _head_end_re().search(m, ts, k)]
+    cont = _rules()["mechanism/head-continues"]
+    ends = [k for k in range(ts + 1, te + 1) if _head_end_re().search(m, ts, k) and not cont.match(m, k)]
     if not ends:
         return None
     hard = [k for k in ends if k >= b or m[k] in HARD_BOUNDARY or not "\u4e00" <= m[k] <= "\u9fff"]
