@@ -7,7 +7,7 @@ Per sentence, on the Simplified matching view (GUIDELINES.md "Honor"):
    name before 殊荣/称号, a grade (三级甲等…医院), an unveiled 基地.
 2. The region stops at trailers (等荣誉称号) and splits at 、/和/及/与 and between
    quotes; an item without an honor suffix (``honor_suffixes.txt``) is glued to
-   the next (冬奥会、冬残奥会…先进集体). Weak cues need a suffix, strong ones a
+   the next (亚运会、亚残运会…先进集体). Weak cues need a suffix, strong ones a
    suffix, quotes or a trailer. Quotes, counts and a leading year (``year``) go.
 3. The subject before the cue gives ``recipient_unit`` (A党支部与B党支部 → two
    honors) and skips persons (3名医生…, 主任张三…, 优秀共产党员). Otherwise the
@@ -213,7 +213,7 @@ def _units(m: str, clause_start: int, cue_start: int, people: frozenset[str]) ->
         return None  # 3名医生获得…, 心内科主任张三荣获…, or a leader found earlier
     rest = RE_COUNT_PREFIX.sub("", rest)
     if not rest or not _lex().unit_end.search(rest):
-        inner = _filter("honor/inner-unit").search(rest)  # 申报的第一党总支党建品牌案例: the unit's entry won
+        inner = _filter("honor/inner-unit").search(rest)  # 申报的第二党支部品牌案例: the unit's entry won
         return [inner.group(1)] if inner else [None]
     units = [RE_COUNT_PREFIX.sub("", u.strip()) for u in RE_UNIT_SPLIT.split(rest)]
     if all(u and len(u) <= 12 and "的" not in u and _lex().unit_end.search(u) for u in units):
@@ -282,7 +282,7 @@ def _accept_item(m: str, s: int, e: int, strength: str, trailer: bool) -> tuple[
         cut = _suffix_end(name)
         whole_ok = strength == "strong" and (quoted or trailer)
         if not whole_ok and cut >= 5 and len(name) - cut <= MAX_TAIL_AFTER_SUFFIX and "的" not in name:
-            e = plain_end(m, s, e, cut)  # 国家重点学科肾病学 -> 国家重点学科
+            e = plain_end(m, s, e, cut)  # 国家重点学科心血管病学 -> 国家重点学科
             name = _plain(m, s, e)
         elif not (whole_ok or (trailer and strength == "weak" and quoted)):
             return None
@@ -387,9 +387,9 @@ def _fill(findings: list[Finding], part: int) -> list[Finding]:
 def _same_conferral(entities: dict[EntityKey, Entity]) -> dict[EntityKey, Entity]:
     """Later titles that restate an earlier one of the same hospital, mapped to it.
 
-    Either a headline short form (全国典型案例 for 全国…典型案例: same first and
+    Either a headline short form (全国优秀案例 for 全国…优秀案例: same first and
     last two characters, a subsequence at most half as long), or a dated title
-    said with other words (重庆市… for 市级…, same year and unit, bigram Dice
+    said with other words (浙江省… for 省级…, same year and unit, bigram Dice
     >= ``RESTATEMENT_DICE``).
     """
     mapping: dict[EntityKey, Entity] = {}

@@ -6,7 +6,7 @@ that yields names, ``filter`` rows the word lists used on the way) with
 ``{HEAD}`` (heads of unquoted names), ``{ANYHEAD}`` (also heads allowed after a
 quoted core) and ``{CUE}`` (verbs such as 实行, 建立, 打造) from the lexicons:
 
-* quoted core + tail: “三榜”赛马机制 → ``三榜赛马机制`` (alias ``三榜``); the
+* quoted core + tail: “红黑榜”考核机制 → ``红黑榜考核机制`` (alias ``红黑榜``); the
   tail ends at the last head followed by a clear boundary (和, 的, punctuation);
 * quoted core ending in a head itself: “党委领导下的院长负责制”; a coined “X+”;
 * bare quoted cores in a context that makes them practices: right after a cue
@@ -19,7 +19,7 @@ quoted core) and ``{CUE}`` (verbs such as 实行, 建立, 打造) from the lexic
 Skipped: slogans (clause punctuation, 以…为中心), mottos and goals (“…”院训,
 以“…”为目标, …新高地), similes (如同“…”), attributes (有“…”辨识度), honors and
 hospital names, generic spans (各项规章制度, 党建工作模式). Within a document,
-names that share a quoted core (“四化”模式, “四化”党建新思路) or where one is the
+names that share a quoted core (“三色”模式, “三色”管理新思路) or where one is the
 other's core merge into the longest. Each mechanism links ``implements`` from
 the hospital in scope at its mention.
 """
@@ -101,7 +101,7 @@ def _goal_suffixes() -> tuple[str, ...]:
 
 
 def _tail_end(m: str, pos: int, b: int) -> int | None:
-    """End of the head-ended words after a quote (“三榜”赛马机制), or None.
+    """End of the head-ended words after a quote (“红黑榜”考核机制), or None.
 
     Among the head ends in reach, the longest one followed by a clear boundary
     wins; without one, the first strong head (“…”考核机制梳理出…清单 stops at
@@ -122,7 +122,7 @@ def _tail_end(m: str, pos: int, b: int) -> int | None:
 
 
 def _free_after(m: str, pos: int, b: int) -> bool:
-    """A quoted name stands alone when no noun continues right after it (“北医三院”APP)."""
+    """A quoted name stands alone when no noun continues right after it (依托“某某健康”APP)."""
     return pos >= b or m[pos] in HARD_BOUNDARY or m[pos] in "（(" or not (
         "\u4e00" <= m[pos] <= "\u9fff" or m[pos].isascii() and m[pos].isalnum())
 
@@ -142,7 +142,7 @@ def _core_ok(core: str, blocked: frozenset[str], has_tail: bool) -> bool:
 
 
 def _runs(m: str, quotes: list[Quoted]) -> list[list[Quoted]]:
-    """Group quotes side by side: “A”“B”、“C”, also 、X“B” (患者体验“满意榜”、清廉医院“清廉榜”)."""
+    """Group quotes side by side: “A”“B”、“C”, also 、X“B” (服务“红榜”、作风“黑榜”)."""
     runs: list[list[Quoted]] = []
     for q in quotes:
         gap = m[runs[-1][-1].end:q.start] if runs else None
@@ -345,8 +345,8 @@ def _merge_names(raw: list[tuple[str, str, tuple[str, ...], Sentence, int]]):
     """Map each mention to one name per practice in the document.
 
     Two names are one practice when one is the quoted core (alias) of the other
-    (“三榜” and “三榜”赛马机制) or both grew from the same quoted core with
-    different tails (“四化”模式, “四化”党建新思路); the longest name wins.
+    (“红黑榜” and “红黑榜”考核机制) or both grew from the same quoted core with
+    different tails (“三色”模式, “三色”管理新思路); the longest name wins.
     """
     names: dict[str, set[str]] = {}
     for _, label, aliases, _, _ in raw:

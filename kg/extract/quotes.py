@@ -1,6 +1,6 @@
 """Quoted spans, quote-aware clause scanning and name cleaning for honors and mechanisms.
 
-Chinese news marks coined names with quotation marks (“双培双育”, 「三榜」,
+Chinese news marks coined names with quotation marks (“师带徒”, 「红黑榜」,
 nested ‘科’), and the guidelines want names without them. This module finds
 the quoted spans of a sentence (outer quotes only, nested ones stay inside)
 and turns a surface span into a label: quotes, whitespace and pinyin markup
@@ -67,7 +67,7 @@ def find_quoted(text: str, max_len: int = MAX_QUOTED) -> list[Quoted]:
         if 0 < j - i - 1 <= max_len:
             out.append(Quoted(i, j + 1, i + 1, j))
             i = j + 1
-        else:  # a long quotation: look for names quoted inside it (‘四化’)
+        else:  # a long quotation: look for names quoted inside it (‘三色’)
             i += 1
     return out
 

@@ -106,8 +106,8 @@ def test_honors_restated_title_with_same_year_is_one_conferral():
 
 
 def test_honors_headline_short_form_folds_into_full_title():
-    text = "医院党建案例获评全国典型案例。医院申报的案例获评全国公立医院党建与业务融合典型案例。"
-    assert _honors(text) == [("全国公立医院党建与业务融合典型案例", None, None)]
+    text = "医院党建案例获评全国优秀案例。医院申报的案例获评全国公立医院党建与业务融合优秀案例。"
+    assert _honors(text) == [("全国公立医院党建与业务融合优秀案例", None, None)]
 
 
 def test_honors_post_and_name_subject_is_a_person():

@@ -78,8 +78,8 @@ def test_mechanisms_slogans_and_generic_phrases_are_skipped(text):
 
 
 def test_mechanisms_same_core_merges_in_document():
-    got = _mechs("医院推行“四化”模式。“四化”党建新思路成效明显。")
-    assert list(got) == ["四化党建新思路"] and "四化" in got["四化党建新思路"]
+    got = _mechs("医院推行“三色”模式。“三色”管理新思路成效明显。")
+    assert list(got) == ["三色管理新思路"] and "三色" in got["三色管理新思路"]
 
 
 def test_mechanisms_link_implements_from_scope():
