@@ -13,8 +13,9 @@ previous delimiter, which gives
   government title in the chain (``leader_outside_titles.txt``: 局长, 党组书记):
   its holder is an official, excluded from the whole document.
 
-The person is the name right after the chain (院长胡章勇表示), else right
-before a lone post (张某院长主持), else the names of an appointment clause
+The person is the name right after the chain (院长胡章勇表示), else the name
+before a bracketed chain (张某（党委书记）), else right before a lone post
+(张某院长主持), else the names of an appointment clause
 before it (任命王某同志为XX医院党委书记; 甲、乙等3位同志为支部委员). Names are
 2-4 characters starting with a family name (``leader_surnames.txt``), must end
 where a follower starts (表示, 主持, punctuation; ``leader_name_followers.txt``),
@@ -298,6 +299,9 @@ def _leader_names(s: str, chain: _Chain, end: int) -> list[tuple[int, int]]:
                 spans.append(after)
         return spans
     first = chain.tokens[0]
+    if first.item_start > 0 and s[first.item_start - 1] in "（(" and s[end : end + 1] in "）)":
+        before = _name_before(s, first.item_start - 1)  # 张某（党委书记）
+        return [before] if before else []
     if len(chain.tokens) == 1 and first.junk and first.hospital is None and _follow_strength(s, end):
         if _valid_name(first.junk):  # 张某院长主持
             return [(first.start - len(first.junk), first.start)]
@@ -313,6 +317,18 @@ def _leader_names(s: str, chain: _Chain, end: int) -> list[tuple[int, int]]:
             spans.append((j - len(name), j))
         pos += len(element) + 1
     return spans
+
+
+def _name_before(s: str, j: int) -> tuple[int, int] | None:
+    """The name ending at ``j`` (before a bracketed post): three characters if they
+    make a name, else a shorter or longer one starting at a boundary (punctuation, a stop cue)."""
+    for length in (3, 2, 4):
+        i = j - length
+        if i < 0 or not _valid_name(s[i:j]):
+            continue
+        if length == 3 or i == 0 or not _CJK.match(s[i - 1]) or _res()["stop"].match(s, i - 1):
+            return i, j
+    return None
 
 
 def _byline_names(text: str) -> set[str]:

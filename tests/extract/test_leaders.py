@@ -172,3 +172,14 @@ def test_leaders_other_institutions_and_hospital_youth_league(sentence, expected
 )
 def test_leaders_words_before_a_post(sentence, expected):
     assert _leaders(f"{H}召开会议。{sentence}") == expected
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        ("出席会议的有柯文杰（党委书记）、姚丽（副院长）。", {("柯文杰", H): ["党委书记"], ("姚丽", H): ["副院长"]}),
+        ("会上，鲍志远（西岭县中医院院长）作交流发言。", {("鲍志远", "西岭县中医院"): ["院长"]}),
+    ],
+)
+def test_leaders_post_in_brackets_after_name(sentence, expected):
+    assert _leaders(f"{H}召开会议。{sentence}") == expected
