@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import json
 import re
-from functools import lru_cache
+from collections.abc import Iterable, Iterator, Mapping
+from functools import cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Iterable, Iterator, Mapping
 
 #: root of the package data.
 RESOURCES = Path(__file__).resolve().parent / "resources"
@@ -60,7 +60,7 @@ def _lines(path: Path) -> Iterator[tuple[int, str]]:
                 yield number, line
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_list(name: str) -> tuple[str, ...]:
     """Entries of a one-entry-per-line lexicon, in file order.
 
@@ -83,7 +83,7 @@ def load_list(name: str) -> tuple[str, ...]:
     return tuple(seen)
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_tsv(name: str, required: tuple[str, ...] = (), key: str | None = None) -> tuple[Mapping[str, str], ...]:
     """Rows of a TSV lexicon as read-only mappings column name -> cell.
 
@@ -127,7 +127,7 @@ def load_tsv(name: str, required: tuple[str, ...] = (), key: str | None = None) 
     return tuple(rows)
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_jsonl(
     name: str, required: tuple[str, ...] = (), allowed: tuple[str, ...] = ()
 ) -> tuple[Mapping[str, object], ...]:
@@ -184,7 +184,7 @@ def alternation(entries: Iterable[str]) -> str:
     return "(?:" + "|".join(re.escape(s) for s in items) + ")"
 
 
-@lru_cache(maxsize=None)
+@cache
 def compile_list(name: str, template: str = "{}") -> re.Pattern[str]:
     """Compile a list lexicon into one regex (cached).
 

@@ -20,8 +20,8 @@ corpus, and both are dict passes (cost linear in the number of entities):
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from typing import Iterable, Sequence
 
 from kg.chinese import to_simplified
 from kg.graph import KnowledgeGraph
@@ -103,8 +103,8 @@ def hospital_mapping(facts: Sequence[DocumentFacts]) -> dict[str, str]:
                     mapping.setdefault(name, target)
     # follow chains (A -> B -> C) to their end; a cycle stops where it closes
     resolved: dict[str, str] = {}
-    for start in mapping:
-        seen, cur = {start}, mapping[start]
+    for start, first in mapping.items():
+        seen, cur = {start}, first
         while cur in mapping and mapping[cur] not in seen:
             seen.add(cur)
             cur = mapping[cur]

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from kg.records import DocumentFacts, DocumentInfo, Entity, EntityKey, Evidence, Relation
+from kg.records import (
+    DocumentFacts,
+    DocumentInfo,
+    Entity,
+    EntityKey,
+    Evidence,
+    Relation,
+)
 from kg.resolve import hospital_mapping, resolve
 from kg.vocab import EntityType, Predicate
 

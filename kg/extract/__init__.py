@@ -9,10 +9,17 @@ from __future__ import annotations
 
 import importlib
 import logging
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 from kg.extract.context import DocContext, Finding
-from kg.records import DocumentFacts, DocumentInfo, Entity, NormalizedText, Relation, SourceText
+from kg.records import (
+    DocumentFacts,
+    DocumentInfo,
+    Entity,
+    NormalizedText,
+    Relation,
+    SourceText,
+)
 from kg.segment import split_sentences
 
 _LOG = logging.getLogger(__name__)
@@ -40,7 +47,8 @@ def extract_document(source: SourceText, norm: NormalizedText) -> DocumentFacts:
     Returns:
         The document's entities (one per key) and relations with evidence.
     """
-    from kg.extract.scope import build_scope  # local: scope imports lexicons at first use
+    # local import: scope loads lexicons at first use
+    from kg.extract.scope import build_scope
 
     ctx = DocContext(source=source, norm=norm, sentences=split_sentences(norm))
     problems: list[str] = []

@@ -175,9 +175,8 @@ def _is_specific(name: str, suffix: str) -> bool:
     rest = head[m.end() :] if (m := _generic_re().match(head)) else head
     if len(rest) < 2:
         return False  # a kind of hospital (公立医院, 全国百强中医院), or one stray character
-    if len(head) > MAX_UNMARKED and not _patterns()["marker"].search(head):
-        return False
-    return True
+    # a long phrase is a name only with a marker (XX市, XX大学附属); else it is prose (国家建立健全现代医院)
+    return len(head) <= MAX_UNMARKED or bool(_patterns()["marker"].search(head))
 
 
 def _candidates(ctx: DocContext) -> list[Mention]:

@@ -28,11 +28,11 @@ only gives the scope.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Iterable
 
-from kg.extract import words
+from kg.extract import names
 from kg.extract.context import DocContext, Finding, Link
 from kg.lexicon import alternation, load_list
 from kg.records import Entity, EntityKey, Sentence
@@ -42,15 +42,7 @@ from kg.vocab import EntityType, Predicate
 PREFIX_MAX = 24
 #: a unit kept in a title is at most this long (行政后勤第二党支部).
 UNIT_MAX = 12
-#: jieba POS tags of words that are never names: verbs, adverbs, conjunctions, prepositions,
-#: particles, pronouns, numerals, measure words, localizers, time words.
-FUNCTION_POS = ("v", "d", "c", "p", "u", "r", "m", "q", "f", "t")
-#: weak cues that also often end a given name (王建和, 李为): a tie keeps the longer name.
-NAME_FINAL_CUES = frozenset("和为")
-#: a jieba word count from which a 2-character word after a name is good evidence of its end.
-COMMON_WORD = 100
 _DELIMS = "，,、。；;：:！？!?（）()“”\"'‘’《》【】[]「」『』—\n\t 兼"
-_CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 @lru_cache(maxsize=1)
@@ -59,8 +51,6 @@ def _res() -> dict:
     posts = load_list("posts")
     ranks = load_list("leader_clinical_ranks")
     outside = load_list("leader_outside_titles")
-    followers = load_list("leader_name_followers")
-    adverbs = load_list("leader_name_adverbs")
     appoint = alternation(load_list("leader_appointment_verbs"))
     name_el = r"[\u3400-\u9fffA-Za-z]{2,8}?"
     return {
@@ -69,17 +59,12 @@ def _res() -> dict:
         # 科主任 in 胸外科主任医师 is not a post: the rank wins
         "token": re.compile(alternation(posts + ranks + outside) + "(?!" + alternation(_rank_tails(ranks)) + ")"),
         "unit_post": re.compile("^" + alternation(("党支部", "支部", "党总支", "总支", "党小组", "科"))),
-        "surnames": frozenset(load_list("leader_surnames")),
-        "strong_followers": re.compile(alternation(f for f in followers if len(f) > 1 or f in "说等")),
-        "weak_followers": re.compile(alternation(f for f in followers if len(f) == 1 and f not in "说等")),
-        "adverb_follow": re.compile(alternation(adverbs) + alternation(f for f in followers if len(f) > 1)),
         "modifiers": frozenset(load_list("leader_post_modifiers")),
         "org_end": re.compile(alternation(load_list("leader_org_suffixes")) + "$"),
         "unit_end": re.compile(alternation(load_list("leader_unit_suffixes")) + "$"),
         "foreign": re.compile(alternation(load_list("leader_foreign_units"))),
         # 院党委书记, 卫生院党支部书记: the hospital in scope, not a unit
         "reference": re.compile("^" + alternation(load_list("leader_references") + load_list("non_entities"))),
-        "reference_any": re.compile(alternation(r for r in load_list("leader_references") if len(r) > 1)),
         "stop": re.compile(alternation(load_list("hospital_stop_cues"))),
         "byline": re.compile(alternation(load_list("leader_byline_cues")) + r"[\s:：/]*([\u3400-\u9fff]{2,4})"),
         "connector": re.compile(r"\s*(?:、|兼|及|和)\s*(?:[“\"][^”\"]{1,12}[”\"])?"),
@@ -120,101 +105,6 @@ class _Chain:
     @property
     def foreign(self) -> bool:
         return any(t.foreign for t in self.tokens)
-
-
-# -- names ------------------------------------------------------------------
-def _follow_strength(s: str, i: int) -> float:
-    """How well position ``i`` can end a name: 4 adverb+verb, 3 strong, 1 weak, 0 none."""
-    if i >= len(s) or not _CJK.match(s[i]):
-        return 3 if i >= len(s) or not s[i].isalnum() else 0
-    r = _res()
-    if r["adverb_follow"].match(s, i):
-        return 4
-    if r["strong_followers"].match(s, i):
-        return 3
-    count = words.count(s[i : i + 2])
-    if count:
-        # any word may follow a name (周某某查房); a rare one (发为, 入村) is weak evidence
-        return 2 if count >= COMMON_WORD else 0.5
-    if r["weak_followers"].match(s, i):
-        return 1
-    return 0
-
-
-def _has_surname(name: str) -> bool:
-    surnames = _res()["surnames"]
-    return name[:2] in surnames or name[0] in surnames
-
-
-def _valid_name(name: str, strict: bool = True) -> bool:
-    """A plausible person name: family name first, all CJK, not an ordinary word.
-
-    Args:
-        name: the candidate.
-        strict: reject every dictionary word not tagged as a name; when False
-            (a name right after a post and before a strong cue), only words
-            that are not nouns (支持, 马上) are rejected.
-    """
-    if not (2 <= len(name) <= 4) or not all(_CJK.match(c) for c in name):
-        return False
-    if not _has_surname(name) or (len(name) == 4 and name[:2] not in _res()["surnames"]):
-        return False
-    if _res()["reference_any"].search(name):
-        return False  # 任我院, 本院
-    if name in _res()["surnames"]:
-        return False  # 司马 alone: a compound family name without a given name
-    entry = words.lookup(name)
-    if entry is None or entry[1].startswith(words.NAME_POS):
-        return True
-    # with a clear end, nouns and adjectives may be names (黄河, 温和); verbs, adverbs, particles may not
-    return not strict and not entry[1].startswith(FUNCTION_POS)
-
-
-def name_after(s: str, i: int, min_strength: float = 0.5) -> tuple[int, int] | None:
-    """The name starting at ``s[i]`` (one space allowed before it), as a span, or None.
-
-    Args:
-        s: Simplified sentence text.
-        i: position right after a post.
-        min_strength: the weakest end accepted (see ``_follow_strength``).
-
-    Returns:
-        ``(start, end)`` of the best-bounded name, or None.
-    """
-    if i < len(s) and s[i] == " ":
-        i += 1
-    best: tuple[float, int, int] | None = None  # (strength, preference, length)
-    for length, pref in ((3, 2), (2, 1), (4, 0)):
-        cand = s[i : i + length]
-        if len(cand) < length or not _valid_name(cand, strict=False):
-            continue
-        if _res()["strong_followers"].match(cand, length - 1) and length > 2:
-            continue  # the name would swallow 说/等
-        strength = _follow_strength(s, i + length)
-        if length > 2 and _res()["weak_followers"].fullmatch(cand[-1]):
-            # 周某及|主治, 熊某在|讲话: the weak cue ends the shorter name, which wins a tie
-            strength -= 2
-            pref = 0 if cand[-1] not in NAME_FINAL_CUES else pref
-        if strength < 3 and _res()["weak_followers"].fullmatch(cand[0]):
-            continue  # 书记和党务工作者: a conjunction after the post, not a family name
-        if strength < 3 and not _valid_name(cand):
-            continue  # an ordinary word needs a clear end to pass as a name (院长高度重视)
-        if strength == 1 and length > 2 and cand[:2] not in _res()["surnames"] and words.lookup(cand[:2]):
-            continue  # 党务工|作: a word, not a name, before a weak cue
-        if strength >= min_strength and (best is None or (strength, pref) > best[:2]):
-            best = (strength, pref, length)
-    return (i, i + best[2]) if best else None
-
-
-def _tail_name(element: str) -> str | None:
-    """The name at the end of a list element (ICU濮某某 -> 濮某某; 任命郑某某 -> 郑某某)."""
-    for length in (3, 2, 4):
-        cand = element[-length:]
-        if len(cand) == length and _valid_name(cand):
-            if length == 3 and _valid_name(cand[1:]) and cand[0] in "由和于向同与及将把被对为在是从任":
-                continue
-            return cand
-    return None
 
 
 # -- tokens and chains --------------------------------------------------------
@@ -289,46 +179,34 @@ def _chains(s: str, tokens: list[_Token]) -> list[tuple[_Chain, int]]:
 # -- extraction -----------------------------------------------------------------
 def _leader_names(s: str, chain: _Chain, end: int) -> list[tuple[int, int]]:
     """Spans of the people holding the chain's posts (after, before, or in an appointment clause)."""
-    after = name_after(s, end)
+    after = names.name_after(s, end)
     if after:
         spans = [after]
         # 副院长王某、李某出席: further names joined by 、 share the posts
         while after and s.startswith("、", after[1]) and not _res()["token"].match(s, after[1] + 1):
-            after = name_after(s, after[1] + 1, min_strength=3)
+            after = names.name_after(s, after[1] + 1, min_strength=3)
             if after:
                 spans.append(after)
         return spans
     first = chain.tokens[0]
     if first.item_start > 0 and s[first.item_start - 1] in "（(" and s[end : end + 1] in "）)":
-        before = _name_before(s, first.item_start - 1)  # 张某（党委书记）
+        before = names.name_before(s, first.item_start - 1)  # 张某（党委书记）
         return [before] if before else []
-    if len(chain.tokens) == 1 and first.junk and first.hospital is None and _follow_strength(s, end):
-        if _valid_name(first.junk):  # 张某院长主持
-            return [(first.start - len(first.junk), first.start)]
+    lone = len(chain.tokens) == 1 and first.junk and first.hospital is None
+    if lone and names.follow_strength(s, end) and names.valid_name(first.junk):  # 张某院长主持
+        return [(first.start - len(first.junk), first.start)]
     m = _res()["appoint"].search(first.front)
     if not m:
         return []
     spans = []
     pos = m.start("names")
     for element in m.group("names").split("、"):
-        name = _tail_name(element)
+        name = names.tail_name(element)
         if name:
             j = pos + len(element)
             spans.append((j - len(name), j))
         pos += len(element) + 1
     return spans
-
-
-def _name_before(s: str, j: int) -> tuple[int, int] | None:
-    """The name ending at ``j`` (before a bracketed post): three characters if they
-    make a name, else a shorter or longer one starting at a boundary (punctuation, a stop cue)."""
-    for length in (3, 2, 4):
-        i = j - length
-        if i < 0 or not _valid_name(s[i:j]):
-            continue
-        if length == 3 or i == 0 or not _CJK.match(s[i - 1]) or _res()["stop"].match(s, i - 1):
-            return i, j
-    return None
 
 
 def _byline_names(text: str) -> set[str]:

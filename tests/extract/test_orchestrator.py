@@ -34,7 +34,7 @@ def test_orchestrator_failing_extractor_is_recorded_and_others_run(monkeypatch):
 
 
 def test_orchestrator_failing_scope_leaves_no_hospital(monkeypatch):
-    import kg.extract.scope as scope
+    from kg.extract import scope
 
     def build_scope(ctx):
         raise ValueError("bad scope")
