@@ -124,3 +124,15 @@ def test_hospitals_two_character_alias_only_counts_where_quoted():
 def test_hospitals_second_name_in_brackets_is_an_alias():
     text = "南州大学附属第一医院（南州市第一人民医院）召开大会。南州市第一人民医院党委书记讲话。"
     assert _names(text) == {"南州大学附属第一医院": ["南州市第一人民医院"]}
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("中国人民解放军总医院党委召开会议。", {"中国人民解放军总医院": []}),
+        ("华中科技大学同济医学院附属协和医院党委书记出席。", {"华中科技大学同济医学院附属协和医院": []}),
+        ("东湖街道社区卫生服务站开展义诊。", {"东湖街道社区卫生服务站": []}),
+    ],
+)
+def test_hospitals_real_world_name_shapes(text, expected):
+    assert _names(text) == expected
