@@ -14,7 +14,6 @@ instance IRIs must be hashes (no document text in them).
 from __future__ import annotations
 
 import csv
-import io
 import json
 import re
 import tempfile

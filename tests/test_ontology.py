@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 from pathlib import Path
 
 import pyoxigraph
@@ -16,20 +14,13 @@ from kg.export import rdf
 from kg.validate import ontology_dir
 from kg.vocab import HKG, SIGNATURE, EntityType, Predicate
 
+import tiny_graph as tiny  # tests/ is on sys.path (conftest.py lives there)
+
 ROOT = Path(__file__).resolve().parents[1]
 ONTOLOGY = ontology_dir()
 SH = Namespace("http://www.w3.org/ns/shacl#")
 # shared/ sits beside the work tree (and beside CI's clone).
 CONTRACT = ROOT.parent / "shared" / "GRAPH_CONTRACT.md"
-
-
-def _load_tiny():
-    if "hkg_tiny_graph" not in sys.modules:
-        spec = importlib.util.spec_from_file_location("hkg_tiny_graph", ROOT / "tests/export/data/tiny_graph.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["hkg_tiny_graph"] = module
-        spec.loader.exec_module(module)
-    return sys.modules["hkg_tiny_graph"]
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +72,7 @@ def test_ontology_every_term_has_zh_and_en_label_and_comment(ont):
 
 def test_ontology_declares_every_hkg_term_the_exporter_writes(ont):
     declared = {s for s in ont.subjects() if isinstance(s, URIRef)}
-    g = rdf.to_rdflib(_load_tiny().tiny_graph())
+    g = rdf.to_rdflib(tiny.tiny_graph())
     used = {t for triple in g for t in triple if isinstance(t, URIRef) and t.startswith(str(HKG))}
     assert used and used <= declared, used - declared
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,20 +13,12 @@ from kg.ids import document_iri, entity_iri
 from kg.validate import MAX_LISTED, ValidationReport, ontology_dir, validate
 from kg.vocab import HKG, ID, PROV
 
+import tiny_graph as tiny  # tests/ is on sys.path (conftest.py lives there)
+
 DATA = Path(__file__).parent / "export" / "data"
 XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
 
 
-def _load_tiny():
-    if "hkg_tiny_graph" not in sys.modules:
-        spec = importlib.util.spec_from_file_location("hkg_tiny_graph", DATA / "tiny_graph.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["hkg_tiny_graph"] = module
-        spec.loader.exec_module(module)
-    return sys.modules["hkg_tiny_graph"]
-
-
-tiny = _load_tiny()
 HOSPITAL = entity_iri(tiny.HOSPITAL_KEY)
 LEADER = entity_iri(tiny.LEADER_KEY)
 METRIC = entity_iri(tiny.METRIC_KEY)

@@ -27,7 +27,6 @@ the hospital in scope at its mention.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from functools import lru_cache
 from typing import Iterable
 

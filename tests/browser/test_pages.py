@@ -7,10 +7,7 @@ missing install step cannot pass unnoticed.
 
 from __future__ import annotations
 
-import importlib.util
 import os
-import sys
-from pathlib import Path
 
 import pytest
 
@@ -18,24 +15,13 @@ from kg.export.html import write
 from kg.export.html_data import hospital_slug, node_id
 from kg.vocab import EntityType
 
+import html_fixtures as fx  # tests/ is on sys.path (conftest.py lives there)
+
 CHROMIUM = os.environ.get("KG_CHROMIUM", "/usr/bin/chromium")
 try:
     from playwright.sync_api import sync_playwright
 except ImportError:  # pragma: no cover - depends on the machine
     sync_playwright = None
-
-
-def _load_fixtures():
-    # tests/export/html_fixtures.py, loaded by path (no package or conftest needed).
-    path = Path(__file__).parents[1] / "export" / "html_fixtures.py"
-    spec = importlib.util.spec_from_file_location("html_fixtures", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("html_fixtures", module)
-    spec.loader.exec_module(module)
-    return module
-
-
-fx = _load_fixtures()
 
 
 def _missing() -> str | None:

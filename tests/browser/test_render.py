@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import struct
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,12 +17,9 @@ HAVE_CHROMIUM = os.access(os.environ.get("KG_CHROMIUM", kg.render.DEFAULT_CHROMI
 
 
 def _small_graph():
-    path = Path(__file__).parents[1] / "export" / "html_fixtures.py"
-    spec = importlib.util.spec_from_file_location("html_fixtures", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("html_fixtures", module)
-    spec.loader.exec_module(module)
-    return module.small_graph()
+    import html_fixtures  # tests/ is on sys.path (conftest.py lives there)
+
+    return html_fixtures.small_graph()
 
 
 def png_size(path: Path) -> tuple[int, int]:

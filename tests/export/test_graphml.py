@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
 import io
-import sys
-from pathlib import Path
 
 import networkx as nx
 from hypothesis import given, settings
@@ -14,19 +11,7 @@ from hypothesis import strategies as st
 from kg.export import graphml
 from kg.ids import entity_iri
 
-
-def _load_fixtures():
-    path = Path(__file__).resolve().parents[1] / "kg_fixtures.py"
-    if "kg_fixtures" in sys.modules:
-        return sys.modules["kg_fixtures"]
-    spec = importlib.util.spec_from_file_location("kg_fixtures", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["kg_fixtures"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-fx = _load_fixtures()
+import kg_fixtures as fx  # tests/ is on sys.path (conftest.py lives there)
 
 
 def test_graphml_roundtrip_nodes_edges_attributes(tmp_path):

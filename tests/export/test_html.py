@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ast
 import html
-import importlib.util
 import json
 import os
 import re
@@ -21,19 +20,8 @@ from kg.graph import KnowledgeGraph
 from kg.records import DocumentInfo, Entity, EntityKey, Evidence, Relation
 from kg.vocab import EntityType, Predicate
 
+import html_fixtures as fx  # tests/ is on sys.path (conftest.py lives there)
 
-def _load_fixtures():
-    # Loaded by path so both tests/export and tests/browser share one module
-    # whatever pytest's import mode is.
-    path = Path(__file__).with_name("html_fixtures.py")
-    spec = importlib.util.spec_from_file_location("html_fixtures", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("html_fixtures", module)
-    spec.loader.exec_module(module)
-    return module
-
-
-fx = _load_fixtures()
 
 RE_DATA = re.compile(r'<script type="application/json" id="kg-data">(.*?)</script>', re.DOTALL)
 NASTY = st.sampled_from(["</script>", "</SCRIPT ", "<!--", "-->", "<img src=x onerror=alert(1)>", '"', "'", "&amp;", "\u2028", "\u2029", "\\", "${title}", "北医三院", "\x00"])
@@ -111,7 +99,7 @@ def test_html_write_does_not_depend_on_hash_seed(tmp_path):
         "s = u.spec_from_file_location('f', sys.argv[1]); m = u.module_from_spec(s); s.loader.exec_module(m);"
         "write(m.small_graph(), Path(sys.argv[2]))"
     )
-    fixtures = str(Path(__file__).with_name("html_fixtures.py"))
+    fixtures = fx.__file__
     for seed in ("1", "2"):
         env = {**os.environ, "PYTHONHASHSEED": seed}
         subprocess.run([sys.executable, "-c", code, fixtures, str(tmp_path / seed)], env=env, check=True)

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import csv
-import importlib.util
 import re
-import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -16,19 +14,9 @@ from hypothesis import strategies as st
 from kg.export import neo4j
 from kg.ids import document_iri, entity_iri
 
-
-def _load_fixtures():
-    path = Path(__file__).resolve().parents[1] / "kg_fixtures.py"
-    if "kg_fixtures" in sys.modules:
-        return sys.modules["kg_fixtures"]
-    spec = importlib.util.spec_from_file_location("kg_fixtures", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["kg_fixtures"] = module
-    spec.loader.exec_module(module)
-    return module
+import kg_fixtures as fx  # tests/ is on sys.path (conftest.py lives there)
 
 
-fx = _load_fixtures()
 NASTY = ['say "hi"', "back\\slash\\", "line\nbreak\r\n", "</script>", "a,b;c|d", "中文“引号”", "😀", "'q'"]
 KUZU_TYPES = {"": "STRING", "int": "INT64", "double": "DOUBLE", "boolean": "BOOLEAN", "string[]": "STRING[]"}
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import ast
-import importlib.util
-import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -17,22 +15,11 @@ from kg.export import rdf
 from kg.ids import document_iri, entity_iri
 from kg.vocab import HKG, PROV, EntityType, Predicate
 
+import tiny_graph as tiny  # tests/ is on sys.path (conftest.py lives there)
+
 DATA = Path(__file__).with_name("data")
 # A plain Namespace: pytest probing rdflib's closed XSD namespace warns.
 XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
-
-
-def _load_tiny():
-    # By path (a data file, not a test module), shared under one module name.
-    if "hkg_tiny_graph" not in sys.modules:
-        spec = importlib.util.spec_from_file_location("hkg_tiny_graph", DATA / "tiny_graph.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["hkg_tiny_graph"] = module
-        spec.loader.exec_module(module)
-    return sys.modules["hkg_tiny_graph"]
-
-
-tiny = _load_tiny()
 
 
 @pytest.fixture(scope="module")

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -17,20 +15,8 @@ from rdflib.compare import isomorphic
 from kg.export import rdf, rdf_formats, turtle
 from kg.ids import document_iri
 
+import kg_fixtures as fx  # tests/ is on sys.path (conftest.py lives there)
 
-def _load_fixtures():
-    # By path: tests/ is not on sys.path for modules in tests/export.
-    path = Path(__file__).resolve().parents[1] / "kg_fixtures.py"
-    if "kg_fixtures" in sys.modules:
-        return sys.modules["kg_fixtures"]
-    spec = importlib.util.spec_from_file_location("kg_fixtures", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["kg_fixtures"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-fx = _load_fixtures()
 
 FORMATS = {
     # name: (writer, file, rdflib format, pyoxigraph format)

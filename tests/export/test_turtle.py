@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import subprocess
 import sys
@@ -19,6 +18,8 @@ from kg.export import rdf, turtle
 from kg.graph import KnowledgeGraph
 from kg.records import DocumentInfo, Entity, EntityKey, Evidence, Relation
 from kg.vocab import EntityType, Predicate
+
+import tiny_graph as tiny  # tests/ is on sys.path (conftest.py lives there)
 
 DATA = Path(__file__).with_name("data")
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -43,18 +44,6 @@ NASTY = [
     " leading and trailing ",
     "",
 ]
-
-
-def _load_tiny():
-    if "hkg_tiny_graph" not in sys.modules:
-        spec = importlib.util.spec_from_file_location("hkg_tiny_graph", DATA / "tiny_graph.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["hkg_tiny_graph"] = module
-        spec.loader.exec_module(module)
-    return sys.modules["hkg_tiny_graph"]
-
-
-tiny = _load_tiny()
 
 
 def _strict_parse(text: str) -> Graph:
@@ -134,7 +123,7 @@ def test_turtle_bytes_identical_across_hash_seeds(tmp_path):
         out = tmp_path / seed
         env = {**os.environ, "PYTHONHASHSEED": seed}
         subprocess.run(
-            [sys.executable, "-c", _SCRIPT, str(DATA / "tiny_graph.py"), str(out), str(i % 2)],
+            [sys.executable, "-c", _SCRIPT, str(Path(tiny.__file__)), str(out), str(i % 2)],
             check=True, env=env,
         )
         outputs.append((out / "graph.ttl").read_bytes())

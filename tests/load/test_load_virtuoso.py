@@ -10,9 +10,7 @@ skip with the reason when ``virtuoso-t`` is not installed
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 import threading
 import urllib.parse
 import urllib.request
@@ -29,21 +27,12 @@ from kg.load import Client, LoadError, default_query_endpoint, load, ntriples
 from kg.query import named_queries, open_graph
 from kg.query import run as run_query
 
+import kg_fixtures as fx  # tests/ is on sys.path (conftest.py lives there)
+from load import virtuoso as vt
+
 HERE = Path(__file__).resolve().parent
 
 
-def _load_module(name: str, path: Path):
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-fx = _load_module("kg_fixtures", HERE.parent / "kg_fixtures.py")
-vt = _load_module("kg_test_virtuoso", HERE / "virtuoso.py")
 GRAPH = "https://w3id.org/hospital-kg/graph/test"
 #: columns built with GROUP_CONCAT, whose order SPARQL leaves open.
 CONCAT_COLUMNS = {"titles", "names"}
