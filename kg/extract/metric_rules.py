@@ -221,6 +221,8 @@ def _fills() -> dict[str, str]:
         "CREDIT_SUBJECT": alternation(credit.get("subject", ())),
         "CREDIT_OPENER": alternation(credit.get("opener", ())),
         "CREDIT_VERB": alternation(credit.get("verb", ())),
+        "CREDIT_ADVERB": alternation(credit.get("adverb", ())),
+        "CREDIT_PARALLEL": alternation(credit.get("parallel", ())),
         "CREDIT_DETERMINER": alternation(credit.get("determiner", ())),
         "CREDIT_PREV_TAIL": alternation(credit.get("prev_tail", ())),
     }

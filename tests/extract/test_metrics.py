@@ -243,3 +243,18 @@ def test_metrics_credit_not_for_the_core_of_a_name_next_to_a_count():
 def test_metrics_credit_hospital_name_as_subject():
     text = "安和县人民医院依托“云上医共体”平台，远程会诊2600例。"
     assert credited(text, [("云上医共体平台", ("云上医共体",))]) == {"2600": "云上医共体平台"}
+
+
+def test_metrics_credit_list_number_and_adverb_before_the_verb():
+    text = "3. 严格落实“两会一课”制度，全年召开支部会议64次。"
+    assert credited(text, [("两会一课制度", ("两会一课",))]) == {"64": "两会一课制度"}
+
+
+def test_metrics_credit_subject_with_adverb_and_new_verb():
+    text = "医院还推出“暖心陪诊”服务，组建陪诊小组8个。"
+    assert credited(text, [("暖心陪诊服务", ("暖心陪诊",))]) == {"8": "暖心陪诊服务"}
+
+
+def test_metrics_credit_parallel_word_opening_the_practice_clause():
+    text = "同时实施“青蓝结对”工程，结对师徒达到36名。"
+    assert credited(text, [("青蓝结对工程", ("青蓝结对",))]) == {"36": "青蓝结对工程"}
