@@ -49,6 +49,8 @@ MAX_NAME = 40
 MIN_UNQUOTED = 4
 #: an unquoted name needs this much before its head (组织体系, 内部制度 are generic).
 MIN_MODIFIER = 3
+#: a quoted core naming people or a place (“双带头人”) needs a tail this long to be a practice.
+MIN_PERSON_TAIL = 3
 
 
 @lru_cache(maxsize=1)
@@ -110,6 +112,8 @@ def _tail_end(m: str, pos: int, b: int) -> int | None:
     if not hit:
         return None
     ts, te = hit.span("tail")
+    if _non_head_re().match(m, ts) and "的" in m[ts:te]:
+        return None  # “…”评审的具体行动: the quote names a contest that modifies another noun
     cont = _rules()["mechanism/head-continues"]
     ends = [k for k in range(ts + 1, te + 1) if _head_end_re().search(m, ts, k) and not cont.match(m, k)]
     if not ends:
@@ -126,18 +130,25 @@ def _free_after(m: str, pos: int, b: int) -> bool:
         "\u4e00" <= m[pos] <= "\u9fff" or m[pos].isascii() and m[pos].isalnum())
 
 
-def _core_ok(core: str, blocked: frozenset[str], has_tail: bool) -> bool:
-    """Can a quoted core be (the start of) a mechanism name?"""
+def _core_ok(core: str, blocked: frozenset[str], tail: str = "") -> bool:
+    """Can a quoted core be (the start of) a mechanism name? ``tail``: the head words after it."""
     rules = _rules()
-    if not 1 <= len(core) <= (40 if has_tail else 30) or core in _stop_quoted() or "%" in core:
+    has_tail = bool(tail)
+    if not 1 <= len(core) <= (40 if has_tail else 30) or "%" in core:
         return False
+    if not has_tail and core in _stop_quoted():
+        return False  # a buzzword alone (“红色引擎”); with a head after it names a programme
     if rules["mechanism/skip-verb-start"].match(core) or rules["mechanism/skip-slogan-core"].match(core):
         return False
     if not has_tail and (len(core) < 2 or core.isdigit() or "的" in core or RE_SLOGAN.search(core)):
         return False
     if any(core in b for b in blocked) or core.endswith(_goal_suffixes()):
         return False
-    return not core.endswith(("医院", "人", "者", "精神"))
+    if core.endswith("精神"):
+        return False
+    # “双带头人”, “无假日医院” alone name people or a place; a head phrase after them
+    # (培育工程, 服务模式) names a practice, a lone 建设/管理 the making of such a place
+    return len(tail) >= MIN_PERSON_TAIL or not core.endswith(("医院", "人", "者"))
 
 
 def _runs(m: str, quotes: list[Quoted]) -> list[list[Quoted]]:
@@ -200,12 +211,12 @@ def _quoted_candidates(m: str, sent: Sentence,
             bare = (q.inner_start, q.inner_end, q.inner_start, q.inner_end)
             if _skip_quote(m, a, b, q, core):
                 continue
-            if k == len(run) - 1 and last_tail and _core_ok(core, blocked, True):
+            if k == len(run) - 1 and last_tail and _core_ok(core, blocked, clean_label(m[q.end:last_tail])):
                 yield "mechanism/quoted-tail", q.start, last_tail, q.inner_start, q.inner_end
-            elif rules["mechanism/quoted-self"].search(core) and _core_ok(core.replace("的", ""), blocked, False):
+            elif rules["mechanism/quoted-self"].search(core) and _core_ok(core.replace("的", ""), blocked):
                 if not rules["mechanism/skip-simile"].search(m, a, q.start):
                     yield ("mechanism/quoted-self", *bare)
-            elif not _core_ok(core, blocked, False):
+            elif not _core_ok(core, blocked):
                 continue
             elif rules["mechanism/coined-plus"].search(core) and len(core) >= 3:  # 党建+, 互联网+
                 yield ("mechanism/coined-plus", *bare)
@@ -262,7 +273,7 @@ def _unquoted_ok(name: str, modifier: str, listed: bool) -> bool:
         return False
     if modifier in _generic() or _cue_re().fullmatch(modifier):
         return False
-    if rules["mechanism/skip-count-modifier"].match(modifier):
+    if rules["mechanism/skip-count-modifier"].match(modifier) or rules["mechanism/skip-determiner"].search(modifier):
         return False
     if name.startswith("的") or "等" in name or RE_DIGIT_OR_AT.search(name):
         return False

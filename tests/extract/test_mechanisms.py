@@ -78,7 +78,7 @@ def test_mechanisms_slogans_and_generic_phrases_are_skipped(text):
 
 
 def test_mechanisms_same_core_merges_in_document():
-    got = _mechs("医院推行“三色”模式。“三色”管理新思路成效明显。")
+    got = _mechs("医院推行“三色”模式。“三色”管理新思路，成效明显。")
     assert list(got) == ["三色管理新思路"] and "三色" in got["三色管理新思路"]
 
 
@@ -111,3 +111,40 @@ def test_mechanisms_clean_name_check(label, ok):
     from kg.extract.quotes import is_clean_name
 
     assert is_clean_name(label) is ok
+
+
+def test_mechanisms_stop_listed_buzzword_with_head_is_a_programme():
+    assert _mechs("全院形成“一盘棋”。") == {}
+    assert list(_mechs("医院实施“一盘棋”工程，成效明显。")) == ["一盘棋工程"]
+
+
+@pytest.mark.parametrize("text, name", [
+    ("医院实施“双带头人”培育工程。", "双带头人培育工程"),
+    ("医院推行“无陪护病房”服务模式。", "无陪护病房服务模式"),
+    ("医院推行“夜间医院”服务模式。", "夜间医院服务模式"),
+])
+def test_mechanisms_person_or_place_core_with_head_phrase_is_kept(text, name):
+    assert list(_mechs(text)) == [name]
+
+
+@pytest.mark.parametrize("text", [
+    "医院实施“双带头人”。",  # people, no practice word
+    "医院推进“互联网医院”建设。",  # building a kind of hospital
+    "这是决胜“二甲”复审的关键行动。",  # a contest word before 的: the head belongs to another noun
+])
+def test_mechanisms_person_place_or_contest_quotes_are_skipped(text):
+    assert _mechs(text) == {}
+
+
+@pytest.mark.parametrize("text", [
+    "科室按照成立党小组的思路推进工作。",
+    "医院认真落实省里的帮扶政策。",
+    "这是落实结对共建机制的具体举措。",
+])
+def test_mechanisms_weak_heads_need_a_quoted_core(text):
+    assert "举措" not in "".join(_mechs(text)) and not any(
+        n.endswith(("思路", "政策")) for n in _mechs(text))
+
+
+def test_mechanisms_weak_head_after_quoted_core():
+    assert list(_mechs("医院推行“三联三帮”帮扶政策，成效明显。")) == ["三联三帮帮扶政策"]
