@@ -295,7 +295,10 @@ def _unquoted_candidates(m: str, sent: Sentence,
             seg -= 1
         start = None
         for cue in reversed(list(_cue_re().finditer(m, lo, hs))):
-            if m[cue.end()] in "、和与及":
+            joined = _rules()["mechanism/cue-and-verb"].match(m, cue.end(), hs)
+            if joined:
+                cue = joined  # 坚持和加强…: the name starts after the second verb
+            elif m[cue.end()] in "、和与及":
                 continue  # 治理完善、运行高效: an adjective in a list, not a verb taking the name
             adj = _rules()["mechanism/lead-adjective"].match(m, cue.end(), hs)
             if hs - (adj.end() if adj else cue.end()) >= 2:

@@ -148,3 +148,11 @@ def test_mechanisms_weak_heads_need_a_quoted_core(text):
 
 def test_mechanisms_weak_head_after_quoted_core():
     assert list(_mechs("医院推行“三联三帮”帮扶政策，成效明显。")) == ["三联三帮帮扶政策"]
+
+
+def test_mechanisms_plus_inside_a_quote_is_coined():
+    assert list(_mechs("科室深入推进“护理+康复”融合发展。")) == ["护理+康复"]
+
+
+def test_mechanisms_cue_joined_with_a_second_verb():
+    assert list(_mechs("医院坚持和完善科室主任负责制。")) == ["科室主任负责制"]
