@@ -126,3 +126,15 @@ def test_honors_corner_quotes_and_traditional_unit():
 def test_honors_level_from_the_title(text, level):
     (f, *_) = honors.extract(_ctx(text))
     assert f.entity.level == level
+
+
+@pytest.mark.parametrize("text, name", [
+    ("2022年，該院順利通過二級甲等綜合醫院復審。", "二級甲等綜合醫院"),
+    ("2022年，该院通过三级乙等妇幼保健院评审。", "三级乙等妇幼保健院"),
+])
+def test_honors_passing_a_grade_review_confers_the_grade(text, name):
+    assert _honors(text) == [(name, 2022, None)]
+
+
+def test_honors_grade_under_preparation_is_no_honor():
+    assert _honors("医院正全力迎接二级甲等综合医院复审。") == []
