@@ -49,6 +49,8 @@ RE_LEAD_TIME = re.compile(r"(?:(?:19|20)\d{2}[-－—~～至到])?((?:19|20)\d{2
                           r"(?:[\d一二三四五六七八九十]{1,2}月)?(?:[\d一二三四五六七八九十]{1,3}日)?"
                           r"(?:以来|起|初|底|末|上半年|下半年)?[，,]")
 RE_UNIT_SPLIT = re.compile(r"与|和|及|、")
+#: a list bullet or number opening a subject (◆ 外科党支部…, 2. 内科党支部…).
+RE_LEAD_BULLET = re.compile(r"^[\s◆◇●○■□▲△★☆•·\-—]*(?:(?:\d{1,2}|[一二三四五六七八九十]{1,2})[.．、)）]|[（(]\d{1,2}[)）])?\s*")
 RE_COUNT_PREFIX = re.compile(r"^[\d一二三四五六七八九十]+个")
 MAX_TAIL_AFTER_SUFFIX = 3
 #: honor suffixes that also sit inside longer titles, so a name is never cut after them.
@@ -202,6 +204,10 @@ def _post_re() -> re.Pattern[str]:
 def _units(m: str, clause_start: int, cue_start: int, people: frozenset[str]) -> list[str | None] | None:
     """Recipient units before the cue; [None] for the hospital itself, None for persons."""
     subject = m[clause_start:cue_start]
+    passive = subject.rfind("被")
+    if passive > 0:
+        subject = subject[:passive]  # 内科党支部被市卫健委授予…: the conferring body sits after 被
+    subject = RE_LEAD_BULLET.sub("", subject)
     if _filter("honor/skip-disposal-subject").search(subject):
         return None
     cut = _filter("honor/subject-hospital-cut").match(subject)
@@ -259,7 +265,7 @@ def _candidates(ctx: DocContext, sent: Sentence) -> Iterable[Candidate]:
                 o_end, trailer = _region_end(m, hit.start("obj"), b)
             else:
                 o_end, trailer = hit.end("obj"), strength == "strong"
-            anchor = hit.start()
+            anchor = hit.start("cue") if has_cue else hit.start()
             units = _units(m, _clause_start(m, a, anchor), anchor, people) if has_cue else [None]
             if units is None:
                 continue

@@ -138,3 +138,19 @@ def test_honors_passing_a_grade_review_confers_the_grade(text, name):
 
 def test_honors_grade_under_preparation_is_no_honor():
     assert _honors("医院正全力迎接二级甲等综合医院复审。") == []
+
+
+@pytest.mark.parametrize("text, unit", [
+    ("◆ 儿科第二党支部获评“全市五星级党支部”；", "儿科第二党支部"),
+    ("3. 医院工会获评“市级模范职工之家”。", "工会"),
+    ("医院团委获评“全省五四红旗团委”。", "团委"),
+    ("急诊科党支部被市委组织部授予“先进基层党组织”称号。", "急诊科党支部"),
+])
+def test_honors_recipient_unit_without_bullets_before_passive(text, unit):
+    (got,) = _honors(text)
+    assert got[2] == unit
+
+
+def test_honors_list_published_before_the_hospital_enters_it():
+    got = _honors("近日，省卫健委公布2023年度全省改善医疗服务示范单位名单，某市第一人民医院成功入选。")
+    assert got == [("全省改善医疗服务示范单位", 2023, None)]
