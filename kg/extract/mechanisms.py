@@ -170,6 +170,8 @@ def _run_context(m: str, a: int, b: int, run: list[Quoted]) -> str | None:
     first, after = run[0].start, run[-1].end
     lo = max(a, first - 8)
     cue = rules["mechanism/cue-quoted"].search(m, lo, first)
+    if cue and rules["mechanism/cue-state"].match(cue.group()):
+        cue = None  # 形成“一盘棋”: a state reached, not a practice run
     if cue and (cue.group().startswith(("以", "用")) or _free_after(m, after, b)):
         return "mechanism/cue-quoted"
     if rules["mechanism/list-etc"].match(m, after, b):
@@ -213,7 +215,8 @@ def _quoted_candidates(m: str, sent: Sentence,
                 continue
             if k == len(run) - 1 and last_tail and _core_ok(core, blocked, clean_label(m[q.end:last_tail])):
                 yield "mechanism/quoted-tail", q.start, last_tail, q.inner_start, q.inner_end
-            elif rules["mechanism/quoted-self"].search(core) and _core_ok(core.replace("的", ""), blocked):
+            elif (rules["mechanism/quoted-self"].search(core) or rules["mechanism/campaign-year"].search(core)) \
+                    and _core_ok(core.replace("的", ""), blocked):
                 if not rules["mechanism/skip-simile"].search(m, a, q.start):
                     yield ("mechanism/quoted-self", *bare)
             elif not _core_ok(core, blocked):

@@ -156,3 +156,15 @@ def test_mechanisms_plus_inside_a_quote_is_coined():
 
 def test_mechanisms_cue_joined_with_a_second_verb():
     assert list(_mechs("医院坚持和完善科室主任负责制。")) == ["科室主任负责制"]
+
+
+def test_mechanisms_quoted_campaign_year_is_a_practice():
+    assert list(_mechs("科室锚定“作风建设年”目标推进工作。")) == ["作风建设年"]
+
+
+@pytest.mark.parametrize("text", [
+    "医院在抗疫中发挥了“顶梁柱”的作用。",  # a role
+    "全院形成“一条心”。",  # a state reached
+])
+def test_mechanisms_roles_and_states_are_skipped(text):
+    assert _mechs(text) == {}
