@@ -39,6 +39,9 @@ SAME_SENTENCE = 0.9
 PREVIOUS_SENTENCE = 0.7
 #: a practice this close before or after a figure (quote marks included) is what it counts.
 ADJACENT = 1
+#: characters a clause must share, at its start, with what the previous sentence said the practice does
+#: (two match by chance too often: 县域内就诊率 after …，县域医疗服务能力提升).
+CONTINUE_CHARS = 3
 #: how many sentences back an attendance figure looks for the meeting it counts.
 ATTEND_LOOKBACK = 2
 
@@ -125,7 +128,7 @@ class CreditIndex:
                     return m.key, SAME_SENTENCE
         if before:
             return None
-        return self._from_previous(index, text, end)
+        return self._from_previous(index, text, end) or self._continued(index, text, start)
 
     def _from_previous(self, index: int, text: str, end: int) -> tuple[EntityKey, float] | None:
         """Credit from the sentences before: one practice opening or closing the previous
@@ -151,6 +154,46 @@ class CreditIndex:
             for m in self.mentions(back):
                 if any(v in btext[: m.start] for v in self._r.credit.get("meeting", ())):
                     return m.key, PREVIOUS_SENTENCE
+        return None
+
+    def _continued(self, index: int, text: str, start: int) -> tuple[EntityKey, float] | None:
+        """Credit a figure whose clause carries on from the practice adopted in the previous sentence.
+
+        The previous sentence must adopt one practice (``医院推出“X”项目，组建服务队15支。``)
+        and the figure's clause, past time, tally and subject words, must restate it
+        (``该项目…``) or open with what the previous sentence said the practice does or
+        made (``志愿服务队开展义诊130场`` after ``组建…志愿服务队``; ``选派骨干46人次`` after
+        ``每年选派…``). When the sentence's first clause is such a continuation, its later
+        clauses carry it too, up to a 同时/此外 break.
+        """
+        prev = index - 1
+        if prev < 0:
+            return None
+        pmentions = self.mentions(prev)
+        if not pmentions or len({m.key for m in pmentions}) != 1:
+            return None
+        ptext = self._sentence_text(prev)
+        last = pmentions[-1]
+        if not any(self._opens_clause(ptext, m) for m in pmentions):
+            return None
+        after = _plain(ptext[last.end:])
+        target = _clause_start(text, start)
+        carried, first = False, True
+        pos = 0
+        while pos <= target:
+            clause = _plain(text[pos:_clause_end(text, pos)])
+            if clause.startswith(self._r.credit.get("parallel", ())):
+                carried, first = False, False
+            body = clause[self._r.credit_lead.match(clause).end():]
+            if body:
+                hit = bool(self._r.credit_restate.match(body)) or _restates(body, after)
+                if pos == target:
+                    return (last.key, PREVIOUS_SENTENCE) if hit or carried else None
+                if first:
+                    carried, first = hit, False
+            elif pos == target:
+                return (last.key, PREVIOUS_SENTENCE) if carried else None
+            pos = _clause_end(text, pos) + 1
         return None
 
     def _opens_clause(self, text: str, m: Mention) -> bool:
@@ -210,6 +253,12 @@ def _core(form: str, suffixes: tuple[str, ...]) -> str:
         if form.endswith(suffix) and len(form) > len(suffix):
             return form[: -len(suffix)].rstrip("的")
     return form
+
+
+def _restates(body: str, after: str) -> bool:
+    """True when a clause opens with ``CONTINUE_CHARS`` CJK characters that the practice's sentence used after it."""
+    head = body[:CONTINUE_CHARS]
+    return len(head) == CONTINUE_CHARS and all("\u4e00" <= ch <= "\u9fff" for ch in head) and head in after
 
 
 def _clause_start(text: str, pos: int) -> int:

@@ -24,6 +24,7 @@ PATTERN_KEYS = ("id", "kind", "name", "regex", "example", "expect", "note")
 KINDS = (
     "fragment", "quantity", "rank", "from", "year", "year_base",
     "numeric_name", "glued", "shared_unit", "credit_prefix", "credit_prefix_bare", "credit_prev_tail", "after_year",
+    "credit_lead", "credit_restate",
 )
 RE_PLACEHOLDER = re.compile(r"\{([A-Z_]+)\}")
 #: punctuation and particles that always end a counted noun (function words are in metric_noun_stops.txt).
@@ -54,6 +55,8 @@ class MetricRules:
     credit_prefix: re.Pattern[str]
     credit_prefix_bare: re.Pattern[str]
     credit_prev_tail: re.Pattern[str]
+    credit_lead: re.Pattern[str]
+    credit_restate: re.Pattern[str]
     after_year: re.Pattern[str]
     units: Mapping[str, Unit]
     approx_before: frozenset[str]
@@ -127,6 +130,7 @@ def rules() -> MetricRules:
         year_base=one["year_base"], numeric_name=one["numeric_name"], glued=one["glued"], shared_unit=one["shared_unit"],
         credit_prefix=one["credit_prefix"], credit_prefix_bare=one["credit_prefix_bare"],
         credit_prev_tail=one["credit_prev_tail"], after_year=one["after_year"],
+        credit_lead=one["credit_lead"], credit_restate=one["credit_restate"],
         units=units,
         approx_before=frozenset(_column(approx, "position", "before", "marker")),
         approx_after=frozenset(_column(approx, "position", "after", "marker")),
@@ -225,6 +229,8 @@ def _fills() -> dict[str, str]:
         "CREDIT_PARALLEL": alternation(credit.get("parallel", ())),
         "CREDIT_DETERMINER": alternation(credit.get("determiner", ())),
         "CREDIT_PREV_TAIL": alternation(credit.get("prev_tail", ())),
+        "CREDIT_LEAD": alternation(credit.get("lead", ())),
+        "CREDIT_RESTATE": alternation(credit.get("restate", ())),
     }
     for row in pattern_rows():
         if row["kind"] not in KINDS:

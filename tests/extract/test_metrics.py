@@ -258,3 +258,24 @@ def test_metrics_credit_subject_with_adverb_and_new_verb():
 def test_metrics_credit_parallel_word_opening_the_practice_clause():
     text = "同时实施“青蓝结对”工程，结对师徒达到36名。"
     assert credited(text, [("青蓝结对工程", ("青蓝结对",))]) == {"36": "青蓝结对工程"}
+
+
+def test_metrics_credit_next_sentence_continuing_the_practice_output():
+    text = "医院推出“银龄守护”项目，组建健康宣讲团6支。2024年，健康宣讲团走进社区宣讲80场，覆盖居民1.2万人次。"
+    assert credited(text, [("银龄守护项目", ("银龄守护",))]) == {
+        "6": "银龄守护项目", "80": "银龄守护项目", "12000": "银龄守护项目"}
+
+
+def test_metrics_credit_next_sentence_restating_the_practice():
+    text = "医院推行“一站式结算”模式。该模式运行以来，患者平均结算时间缩短至5分钟。"
+    assert credited(text, [("一站式结算模式", ("一站式结算",))]) == {"5": "一站式结算模式"}
+
+
+def test_metrics_credit_not_for_a_next_sentence_on_something_else():
+    text = "医院推出“银龄守护”项目，组建健康宣讲团6支。2024年，门诊患者满意度提升至96%。"
+    assert credited(text, [("银龄守护项目", ("银龄守护",))]) == {"6": "银龄守护项目"}
+
+
+def test_metrics_credit_previous_sentence_ending_with_the_practice_report():
+    text = "会上，支部书记介绍了“杏林先锋”服务品牌建设情况。支部党员累计开展义诊24场。"
+    assert credited(text, [("杏林先锋服务", ("杏林先锋",))]) == {"24": "杏林先锋服务"}
