@@ -321,6 +321,7 @@ def _generic_mentions(ctx: DocContext, names: list[str], taken: list[Mention]) -
     s, text = ctx.match_text, ctx.text
     covered = {(m.start, m.end) for m in taken}
     ends = {(m.end) for m in taken}
+    ends_with = _suffix_index(names)
     out = []
     for m in _patterns()["suffix"].finditer(s):
         for generic in _non_entities():
@@ -329,13 +330,21 @@ def _generic_mentions(ctx: DocContext, names: list[str], taken: list[Mention]) -
             i = m.end() - len(generic)
             if m.end() in ends or (i, m.end()) in covered:
                 continue
-            owners = [n for n in names if n.endswith(generic) and n != generic]
-            if len(owners) == 1:
+            if len(ends_with.get(generic, ())) == 1:
                 out.append(Mention(i, m.end(), generic, text[i : m.end()]))
     return out
 
 
 # -- grouping -----------------------------------------------------------------
+def _suffix_index(names) -> dict[str, set[str]]:
+    """Every proper suffix (2+ characters) of every name -> the names ending with it."""
+    index: dict[str, set[str]] = {}
+    for name in names:
+        for k in range(1, len(name) - 1):
+            index.setdefault(name[k:], set()).add(name)
+    return index
+
+
 def _fold(name: str) -> str:
     """Comparison form ignoring 省/市 (武汉硚口区… = 武汉市硚口区…)."""
     return name.replace("市", "").replace("省", "")
@@ -344,6 +353,7 @@ def _fold(name: str) -> str:
 def _canonical_map(names: list[str], aliases: dict[str, str]) -> dict[str, str]:
     """Map every name to the longest name of its group."""
     by_len = sorted(set(names), key=lambda n: (-len(n), n))
+    ends_with = _suffix_index(by_len)
     canon: dict[str, str] = {}
     folded: dict[str, str] = {}
     for name in by_len:
@@ -351,7 +361,7 @@ def _canonical_map(names: list[str], aliases: dict[str, str]) -> dict[str, str]:
         if len(f) >= 6 and f in folded:
             canon[name] = folded[f]
             continue
-        longer = {canon[o] for o in canon if len(o) > len(name) and o.endswith(name)}
+        longer = {canon[o] for o in ends_with.get(name, ())}
         canon[name] = longer.pop() if len(longer) == 1 else name
         folded.setdefault(f, canon[name])
     for alias, target in aliases.items():
@@ -377,10 +387,10 @@ def find_hospitals(ctx: DocContext) -> HospitalTable:
     names = sorted({m.name for m in mentions})
     canon = _canonical_map(names, aliases)
     mentions += _generic_mentions(ctx, list(canon.values()), mentions)
+    ends_with = _suffix_index(canon)
     for m in mentions:
-        if m.name not in canon:
-            owners = {c for n, c in canon.items() if n.endswith(m.name)}
-            canon[m.name] = owners.pop()
+        if m.name not in canon:  # a generic form: its one owner (see _generic_mentions)
+            canon[m.name] = min(canon[n] for n in ends_with[m.name])
     mentions.sort(key=lambda m: (m.start, -m.end))
     hospitals: dict[str, Hospital] = {}
     resolved: list[tuple[Mention, str]] = []

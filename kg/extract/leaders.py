@@ -27,6 +27,7 @@ only gives the scope.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -40,6 +41,8 @@ from kg.vocab import EntityType, Predicate
 
 #: longest stretch of text read before a title token for its hospital and unit.
 PREFIX_MAX = 24
+#: an appointment clause (甲、乙等2位同志为…) is read from at most this many characters before the post.
+FRONT_MAX = 60
 #: a unit kept in a title is at most this long (行政后勤第二党支部).
 UNIT_MAX = 12
 _DELIMS = "，,、。；;：:！？!?（）()“”\"'‘’《》【】[]「」『』—\n\t 兼"
@@ -89,7 +92,7 @@ class _Token:
     hospital: EntityKey | None = None
     unit: str = ""  # Simplified unit prefix kept in the title
     foreign: bool = False
-    front: str = ""  # text before the hospital mention / unit, for appointment clauses
+    front_end: int = 0  # end of the text read for an appointment clause (before the hospital or unit)
     junk: str = ""  # text before the post that is neither unit nor organisation (a name?)
     doubtful: bool = False  # junk ending like an organisation we cannot place (XX医盟, XX集团)
 
@@ -112,28 +115,31 @@ def _tokens(ctx: DocContext, sent: Sentence) -> list[_Token]:
     """Title tokens of a sentence with their hospital, unit and outside flag."""
     r = _res()
     s = ctx.match_text[sent.start : sent.end]
-    mentions = ctx.scope.mentions_in(sent.start, sent.end) if hasattr(ctx.scope, "mentions_in") else []
+    found = ctx.scope.mentions_in(sent.start, sent.end) if hasattr(ctx.scope, "mentions_in") else []
+    mentions = [(hm.start - sent.start, hm.end - sent.start, k) for hm, k in found]
+    starts = [a for a, _, _ in mentions]
     out: list[_Token] = []
     prev_end = 0
     for m in r["token"].finditer(s):
-        if any(hm.start - sent.start < m.end() and m.start() < hm.end - sent.start for hm, _ in mentions):
+        i = bisect.bisect_right(starts, m.start()) - 1
+        if i >= 0 and mentions[i][1] > m.start():
             continue  # inside a hospital name
         left = m.start()
         while left > prev_end and m.start() - left < PREFIX_MAX and s[left - 1] not in _DELIMS:
             left -= 1
         tok = _Token(m.start(), m.end(), m.group() in r["posts"], left, foreign=m.group() in r["outside"])
-        prefix_start = left
-        inside = [(hm, k) for hm, k in mentions if left <= hm.start - sent.start and hm.end - sent.start <= m.start()]
+        # the last hospital named between the delimiter and the post
+        inside = i >= 0 and mentions[i][0] >= left and mentions[i][1] <= m.start()
         if inside:
-            hm, tok.hospital = inside[-1]
-            tok.front = s[:hm.start - sent.start]
-            prefix_start = hm.end - sent.start
-        unit = s[prefix_start : m.start()]
-        if not inside:
+            a, b, tok.hospital = mentions[i]
+            tok.front_end = a
+            unit = s[b : m.start()]
+        else:
+            unit = s[left : m.start()]
             cuts = [c.end() for c in r["stop"].finditer(unit)]
             if cuts:
                 unit = unit[cuts[-1] :]
-            tok.front = s[: m.start() - len(unit)]
+            tok.front_end = m.start() - len(unit)
         ref = r["reference"].match(unit)
         if ref:
             unit = unit[ref.end() :]
@@ -156,7 +162,7 @@ def _classify_unit(tok: _Token, unit: str, tok_text: str) -> None:
         tok.unit = unit  # 心内科 + 主任; 内科第一 + 党支部书记; ICU + 主任
     else:
         tok.junk = unit
-        tok.front = tok.front + unit  # a name or clause before the post: 张某院长, 丁某担任书记
+        tok.front_end = tok.start  # a name or clause before the post: 张某院长, 丁某担任书记
         tok.doubtful = bool(r["org_end"].search(unit)) and unit not in r["modifiers"]
 
 
@@ -195,7 +201,7 @@ def _leader_names(s: str, chain: _Chain, end: int) -> list[tuple[int, int]]:
     lone = len(chain.tokens) == 1 and first.junk and first.hospital is None
     if lone and names.follow_strength(s, end) and names.valid_name(first.junk):  # 张某院长主持
         return [(first.start - len(first.junk), first.start)]
-    m = _res()["appoint"].search(first.front)
+    m = _res()["appoint"].search(s, max(0, first.front_end - FRONT_MAX), first.front_end)
     if not m:
         return []
     spans = []

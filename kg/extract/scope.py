@@ -78,13 +78,27 @@ def hospital_key(name: str, doc_id: str) -> EntityKey:
     return EntityKey(EntityType.HOSPITAL, (name,))
 
 
-def _opens_short_line(text: str, m: Mention) -> bool:
+_NEWLINE = re.compile("\n")
+
+
+class _Lines:
+    """Line boundaries of a text, found once (lookups are bisections, not scans)."""
+
+    def __init__(self, text: str) -> None:
+        self._starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
+        self._len = len(text)
+
+    def bounds(self, offset: int) -> tuple[int, int]:
+        """``(start, end)`` of the line holding ``offset`` (end excludes the newline)."""
+        i = bisect.bisect_right(self._starts, offset) - 1
+        end = self._starts[i + 1] - 1 if i + 1 < len(self._starts) else self._len
+        return self._starts[i], end
+
+
+def _opens_short_line(text: str, lines: _Lines, m: Mention) -> bool:
     """True when the mention starts a line of at most ``BYLINE_MAX`` characters (a title)."""
-    line_start = text.rfind("\n", 0, m.start) + 1
-    if text[line_start : m.start].strip():
-        return False
-    line_end = text.find("\n", m.end)
-    return (len(text) if line_end < 0 else line_end) - line_start <= BYLINE_MAX
+    start, end = lines.bounds(m.start)
+    return not text[start : m.start].strip() and end - start <= BYLINE_MAX
 
 
 class DocumentScope:
@@ -100,32 +114,32 @@ class DocumentScope:
         self._ctx = ctx
         self._sent_starts = [s.start for s in ctx.sentences]
         self._mention_starts = [m.start for m, _ in table.mentions]
-        self._sections = self._byline_sections(ctx, table)
-        self._timeline = [] if self._sections else self._anchor_timeline(table, ctx.match_text, ctx.sentences)
+        self._lines = _Lines(ctx.match_text)
+        self._sections = self._byline_sections(ctx, table, self._lines)
+        self._timeline = [] if self._sections else self._anchor_timeline(table, ctx, self._lines)
         self._timeline_starts = [t for t, _ in self._timeline]
 
     # -- construction -------------------------------------------------------
     @staticmethod
-    def _byline_sections(ctx: DocContext, table: HospitalTable) -> list[tuple[int, str]]:
+    def _byline_sections(ctx: DocContext, table: HospitalTable, lines: _Lines) -> list[tuple[int, str]]:
         """(end offset, hospital) of each byline when the page has two or more."""
         byline = _byline_re()
         s = ctx.match_text
-        first_on_line: dict[int, tuple[Mention, str]] = {}
+        first_on_line: dict[tuple[int, int], tuple[Mention, str]] = {}
         for m, canon in table.mentions:
-            line_start = s.rfind("\n", 0, m.start) + 1
-            if not s[line_start : m.start].strip():
-                first_on_line.setdefault(line_start, (m, canon))
+            start, end = lines.bounds(m.start)
+            if not s[start : m.start].strip():
+                first_on_line.setdefault((start, end), (m, canon))
         sections = []
-        for line_start, (m, canon) in first_on_line.items():
-            line_end = s.find("\n", m.end)
-            line_end = len(s) if line_end < 0 else line_end
-            if line_end - line_start <= BYLINE_MAX and byline.match(s, m.end, line_end):
-                sections.append((line_end, canon))
+        for (start, end), (m, canon) in first_on_line.items():
+            if end - start <= BYLINE_MAX and byline.match(s, m.end, end):
+                sections.append((end, canon))
         return sorted(sections) if len(sections) >= 2 else []
 
     @staticmethod
-    def _anchor_timeline(table: HospitalTable, text: str, sentences: list[Sentence]) -> list[tuple[int, str]]:
+    def _anchor_timeline(table: HospitalTable, ctx: DocContext, lines: _Lines) -> list[tuple[int, str]]:
         """(offset, hospital) of every subject mention of an anchor hospital."""
+        text, sentences = ctx.match_text, ctx.sentences
         # the headline zone: the first sentences (lines) of the page, within HEADLINE_CHARS
         first = sentences[HEADLINE_SENTENCES - 1].end if len(sentences) >= HEADLINE_SENTENCES else len(text)
         headline_end = min(HEADLINE_CHARS, first)
@@ -135,7 +149,7 @@ class DocumentScope:
             if m.partner:
                 continue
             subject_counts[canon] = subject_counts.get(canon, 0) + 1
-            if m.start < headline_end or _opens_short_line(text, m):
+            if m.start < headline_end or _opens_short_line(text, lines, m):
                 headline.add(canon)  # the page's headline, or the title of one article of a page
         # a partner named as subject now and then (YY医院院长表示…) must not take the page over
         floor = max(2, max(subject_counts.values(), default=0) / ANCHOR_SHARE)
@@ -198,9 +212,13 @@ class DocumentScope:
         """
         sent = self.sentence_at(offset)
         if sent is not None:
-            local = [k for m, k in self.mentions_in(sent.start, offset + 1) if not m.partner and m.start <= offset]
-            if local:
-                return local[-1]
+            # the last subject mention at or before the offset in this sentence (walk back over partners)
+            i = bisect.bisect_right(self._mention_starts, offset) - 1
+            while i >= 0 and self._mention_starts[i] >= sent.start:
+                m, canon = self.table.mentions[i]
+                if not m.partner:
+                    return self._key(canon)
+                i -= 1
         opener = self._paragraph_opener(offset)
         return opener if opener is not None else self.section_hospital_at(offset)
 
@@ -213,9 +231,8 @@ class DocumentScope:
         """
         if self._sections:
             return None  # byline pages: the paragraph heads are the previous piece's text
-        text = self._ctx.match_text
-        start = text.rfind("\n", 0, offset) + 1
-        for m, key in self.mentions_in(start, min(len(text), start + PARAGRAPH_HEAD + 30)):
+        start, end = self._lines.bounds(offset)
+        for m, key in self.mentions_in(start, min(end, start + PARAGRAPH_HEAD + 30)):
             if m.start - start > PARAGRAPH_HEAD:
                 break
             if not m.partner and m.start <= offset:
