@@ -177,7 +177,7 @@ def _trim(m: str, s: int, e: int) -> tuple[int, int, int | None]:
     while e > s and (m[e - 1] in "《》“”「」等 " or m[e - 1].isspace()):
         e -= 1
     q = next((k for k in range(s, e) if m[k] in QUOTE_OPENERS), -1)
-    if q > s and (m[q - 1] == "的" or _filter("honor/drop-prefix").search(m, s, q)):
+    if q > s and (m[q - 1] == "的" or _filter("honor/drop-prefix").match(m, s, q)):
         s = q + 1
     publisher = _filter("honor/publisher-prefix").match(m, s, e)  # 卫健委公布的…名单
     if publisher:

@@ -154,3 +154,17 @@ def test_honors_recipient_unit_without_bullets_before_passive(text, unit):
 def test_honors_list_published_before_the_hospital_enters_it():
     got = _honors("近日，省卫健委公布2023年度全省改善医疗服务示范单位名单，某市第一人民医院成功入选。")
     assert got == [("全省改善医疗服务示范单位", 2023, None)]
+
+
+def test_honors_class_prefix_before_a_quote_stays_in_the_name():
+    got = _honors("心内科党支部入选全国公立医院“先锋党支部”培育单位。")
+    assert got == [("全国公立医院先锋党支部培育单位", None, "心内科党支部")]
+
+
+def test_honors_issuer_prefix_before_a_quote_goes():
+    assert _honors("医院荣获市卫健委“优秀护理单位”称号。") == [("优秀护理单位", None, None)]
+
+
+def test_honors_list_published_then_named_among_them():
+    got = _honors("日前，市卫健委公布2022年市级平安医院名单，某市第一人民医院榜上有名。")
+    assert got == [("市级平安医院", 2022, None)]
