@@ -322,16 +322,16 @@ def _generic_mentions(ctx: DocContext, names: list[str], taken: list[Mention]) -
     covered = {(m.start, m.end) for m in taken}
     ends = {(m.end) for m in taken}
     ends_with = _suffix_index(names)
+    owned = [g for g in _non_entities() if len(g) >= 4 and len(ends_with.get(g, ())) == 1]
     out = []
+    if not owned:
+        return out
     for m in _patterns()["suffix"].finditer(s):
-        for generic in _non_entities():
-            if len(generic) < 4 or not s.startswith(generic, m.end() - len(generic)):
-                continue
+        for generic in owned:
             i = m.end() - len(generic)
-            if m.end() in ends or (i, m.end()) in covered:
+            if not s.startswith(generic, i) or m.end() in ends or (i, m.end()) in covered:
                 continue
-            if len(ends_with.get(generic, ())) == 1:
-                out.append(Mention(i, m.end(), generic, text[i : m.end()]))
+            out.append(Mention(i, m.end(), generic, text[i : m.end()]))
     return out
 
 
