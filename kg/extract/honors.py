@@ -48,6 +48,8 @@ RE_CTX_YEAR = re.compile(r"(?<![\d\-－—~～至到])((?:19|20)\d{2})年(?!度?
 RE_LEAD_TIME = re.compile(r"(?:(?:19|20)\d{2}[-－—~～至到])?((?:19|20)\d{2})年"
                           r"(?:[\d一二三四五六七八九十]{1,2}月)?(?:[\d一二三四五六七八九十]{1,3}日)?"
                           r"(?:以来|起|初|底|末|上半年|下半年)?[，,]")
+#: a bracketed qualifier closing a title (胸痛中心（基层版）): the suffix sits before it.
+RE_TRAILING_QUALIFIER = re.compile(r"[（(][\u4e00-\u9fff]{1,6}[)）]$")
 RE_UNIT_SPLIT = re.compile(r"与|和|及|、")
 #: a list bullet or number opening a subject (◆ 外科党支部…, 2. 内科党支部…).
 RE_LEAD_BULLET = re.compile(r"^[\s◆◇●○■□▲△★☆•·\-—]*(?:(?:\d{1,2}|[一二三四五六七八九十]{1,2})[.．、)）]|[（(]\d{1,2}[)）])?\s*")
@@ -115,7 +117,7 @@ def _filter(rule_id: str) -> re.Pattern[str]:
 
 def ends_with_suffix(name: str) -> bool:
     """True when a (Simplified) name ends in an honor suffix (先进集体, 示范单位…)."""
-    return _lex().suffix_end.search(name) is not None
+    return _lex().suffix_end.search(RE_TRAILING_QUALIFIER.sub("", name)) is not None
 
 
 def _suffix_end(name: str) -> int:

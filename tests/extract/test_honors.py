@@ -168,3 +168,7 @@ def test_honors_issuer_prefix_before_a_quote_goes():
 def test_honors_list_published_then_named_among_them():
     got = _honors("日前，市卫健委公布2022年市级平安医院名单，某市第一人民医院榜上有名。")
     assert got == [("市级平安医院", 2022, None)]
+
+
+def test_honors_bracketed_edition_after_the_suffix():
+    assert _honors("医院成功创建国家级卒中中心（基层版）。") == [("国家级卒中中心（基层版）", None, None)]

@@ -168,3 +168,7 @@ def test_mechanisms_quoted_campaign_year_is_a_practice():
 ])
 def test_mechanisms_roles_and_states_are_skipped(text):
     assert _mechs(text) == {}
+
+
+def test_mechanisms_quoted_programme_keeps_project_head():
+    assert list(_mechs("医院启动“银龄关爱”志愿服务项目，惠及千人。")) == ["银龄关爱志愿服务项目"]
