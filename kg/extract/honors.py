@@ -22,13 +22,19 @@ Per sentence, on the Simplified matching view (GUIDELINES.md "Honor"):
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from functools import lru_cache
-from typing import Iterable
+from functools import cache, lru_cache
 
 from kg.chinese import to_simplified
 from kg.extract.context import DocContext, Finding, Link
-from kg.extract.quotes import clean_label, is_clean_name, plain_end, scan_clause, split_outside_quotes
+from kg.extract.quotes import (
+    clean_label,
+    is_clean_name,
+    plain_end,
+    scan_clause,
+    split_outside_quotes,
+)
 from kg.lexicon import alternation, load_jsonl, load_list, load_tsv
 from kg.records import Entity, EntityKey, Sentence
 from kg.vocab import EntityType, Predicate
@@ -109,7 +115,7 @@ def _rules() -> tuple[_Rule, ...]:
     )
 
 
-@lru_cache(maxsize=None)
+@cache
 def _filter(rule_id: str) -> re.Pattern[str]:
     """A named helper regex of ``patterns/honors.jsonl`` (role "filter")."""
     return next(re.compile(str(r["regex"])) for r in _rows() if r["id"] == rule_id and r["role"] == "filter")

@@ -27,8 +27,8 @@ the hospital in scope at its mention.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
-from typing import Iterable
 
 from kg.chinese import to_simplified
 from kg.extract.context import DocContext, Finding, Link

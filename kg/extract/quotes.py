@@ -10,8 +10,8 @@ removed, the document's own characters kept.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 #: opening -> closing quote marks; ‘ ’ only count at the top level when no “ ” is open.
 OPEN_CLOSE = {"“": "”", "「": "」", "『": "』", "‘": "’", '"': '"'}
