@@ -20,6 +20,7 @@ count when quoted.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -37,11 +38,16 @@ CREDIT_BOUNDARIES = CLAUSE_BOUNDARIES + "—"
 #: link confidence when the practice is named in the figure's sentence, or only before it.
 SAME_SENTENCE = 0.9
 PREVIOUS_SENTENCE = 0.7
+PARAGRAPH = 0.6
+#: characters that may describe a practice opening a paragraph (患者体验“满意榜”…).
+PARAGRAPH_DESCRIPTOR = 4
 #: a practice this close before or after a figure (quote marks included) is what it counts.
 ADJACENT = 1
 #: characters a clause must share, at its start, with what the previous sentence said the practice does
 #: (two match by chance too often: 县域内就诊率 after …，县域医疗服务能力提升).
 CONTINUE_CHARS = 3
+#: a programme core that counts its parts: numerals, then the parts' shared noun (三榜, 五心).
+RE_COUNTED_CORE = re.compile(r"^[一二两三四五六七八九十双]+(\w{1,2})$")
 #: how many sentences back an attendance figure looks for the meeting it counts.
 ATTEND_LOOKBACK = 2
 
@@ -81,6 +87,7 @@ class CreditIndex:
                     self._forms[core] = key
                     self._cores.add(core)
         self._cache: dict[int, list[Mention]] = {}
+        self._umbrella = _umbrellas(names, self._r.mechanism_suffixes)
         # the document's hospital names may stand as the subject (忠县人民医院通过“三榜”机制，…)
         hospital_names = {
             _plain(n) for f in ctx.found(EntityType.HOSPITAL) for n in (f.entity.label, *f.entity.aliases)
@@ -128,7 +135,7 @@ class CreditIndex:
                     return m.key, SAME_SENTENCE
         if before:
             return None
-        return self._from_previous(index, text, end) or self._continued(index, text, start)
+        return self._from_previous(index, text, end) or self._continued(index, text, start) or self._paragraph(index)
 
     def _from_previous(self, index: int, text: str, end: int) -> tuple[EntityKey, float] | None:
         """Credit from the sentences before: one practice opening or closing the previous
@@ -196,6 +203,34 @@ class CreditIndex:
             pos = _clause_end(text, pos) + 1
         return None
 
+    def _paragraph(self, index: int) -> tuple[EntityKey, float] | None:
+        """Credit a figure to the practice a paragraph opens with as its bare subject.
+
+        ``患者体验“满意榜”将服务精度转化为民生温度。2024年，…满意度为93.75%`` - the
+        paragraph is about the practice until a later sentence adopts another one.
+        When the practice is one part of a numbered programme (满意榜 of “三榜”), the
+        paragraph reports on the programme: the figure goes to it.
+        """
+        sentences = self._ctx.sentences
+        first = index
+        while first > 0 and "\n" not in self._ctx.text[sentences[first - 1].end:sentences[first].start]:
+            first -= 1
+        if first == index:
+            return None
+        ftext = self._sentence_text(first)
+        fmentions = self.mentions(first)
+        if not fmentions or _clause_start(ftext, fmentions[0].start) != 0:
+            return None
+        descriptor = _plain(ftext[: fmentions[0].start])
+        if descriptor and (len(descriptor) > PARAGRAPH_DESCRIPTOR or self._r.credit_prefix.match(descriptor)):
+            return None  # the practice must be the subject, not adopted by one (医院推出“X”)
+        key = fmentions[0].key
+        for k in range(first + 1, index):
+            ktext = self._sentence_text(k)
+            if any(m.key != key and self._opens_clause(ktext, m) for m in self.mentions(k)):
+                return None
+        return self._umbrella.get(key, key), PARAGRAPH
+
     def _opens_clause(self, text: str, m: Mention) -> bool:
         """True when only a subject, a cue verb and a determiner stand between the clause start and ``m``."""
         prefix = _plain(text[_clause_start(text, m.start):m.start])
@@ -253,6 +288,25 @@ def _core(form: str, suffixes: tuple[str, ...]) -> str:
         if form.endswith(suffix) and len(form) > len(suffix):
             return form[: -len(suffix)].rstrip("的")
     return form
+
+
+def _umbrellas(names: dict[EntityKey, list[str]], suffixes: tuple[str, ...]) -> dict[EntityKey, EntityKey]:
+    """Part -> programme, for programmes whose core counts their parts (“三榜” -> 满意榜, 有为榜).
+
+    A core of numerals and a one- or two-character noun (三榜, 五心) names a set of parts;
+    the document's other mechanisms whose name ends with that noun are its parts. A part
+    claimed by two programmes is left alone.
+    """
+    parts: dict[EntityKey, set[EntityKey]] = {}
+    for key, forms in names.items():
+        for form in forms:
+            m = RE_COUNTED_CORE.match(_core(form, suffixes))
+            if not m:
+                continue
+            for other, oforms in names.items():
+                if other != key and any(f.endswith(m.group(1)) and len(f) > len(m.group(1)) for f in oforms):
+                    parts.setdefault(other, set()).add(key)
+    return {part: next(iter(owners)) for part, owners in parts.items() if len(owners) == 1}
 
 
 def _restates(body: str, after: str) -> bool:

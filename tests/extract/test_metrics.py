@@ -279,3 +279,20 @@ def test_metrics_credit_not_for_a_next_sentence_on_something_else():
 def test_metrics_credit_previous_sentence_ending_with_the_practice_report():
     text = "会上，支部书记介绍了“杏林先锋”服务品牌建设情况。支部党员累计开展义诊24场。"
     assert credited(text, [("杏林先锋服务", ("杏林先锋",))]) == {"24": "杏林先锋服务"}
+
+
+def test_metrics_credit_paragraph_opened_by_a_part_goes_to_its_programme():
+    text = "医院推行“两单”考评机制。\n服务“红单”让问题看得见。去年，门诊投诉下降35%。"
+    mechanisms = [("两单考评机制", ("两单",)), ("红单", ())]
+    assert credited(text, mechanisms) == {"35": "两单考评机制"}
+
+
+def test_metrics_credit_paragraph_topic_ends_where_another_practice_is_adopted():
+    text = "“夜间门诊”延长了服务时间。医院还推行“床旁结算”服务。去年，患者满意度提升至97%。"
+    mechanisms = [("夜间门诊", ()), ("床旁结算服务", ("床旁结算",))]
+    assert credited(text, mechanisms) == {"97": "床旁结算服务"}
+
+
+def test_metrics_credit_paragraph_topic_only_within_the_paragraph():
+    text = "“夜间门诊”延长了服务时间。病区环境也得到改善。\n去年，患者满意度提升至97%。"
+    assert credited(text, [("夜间门诊", ())]) == {}
