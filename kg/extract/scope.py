@@ -152,7 +152,8 @@ class DocumentScope:
             if m.start < headline_end or _opens_short_line(text, lines, m):
                 headline.add(canon)  # the page's headline, or the title of one article of a page
         # a partner named as subject now and then (YY医院院长表示…) must not take the page over
-        floor = max(2, max(subject_counts.values(), default=0) / ANCHOR_SHARE)
+        # (and when the headline names the page's hospital, twice is not enough for another one)
+        floor = max(3 if headline else 2, max(subject_counts.values(), default=0) / ANCHOR_SHARE)
         anchors = {c for c, n in subject_counts.items() if n >= floor} | headline
         if not anchors and table.hospitals:
             # no anchor: the most-named hospital (first named on a tie) scopes the whole page
@@ -232,10 +233,11 @@ class DocumentScope:
         if self._sections:
             return None  # byline pages: the paragraph heads are the previous piece's text
         start, end = self._lines.bounds(offset)
-        for m, key in self.mentions_in(start, min(end, start + PARAGRAPH_HEAD + 30)):
-            if m.start - start > PARAGRAPH_HEAD:
-                break
-            if not m.partner and m.start <= offset:
+        first = self.sentence_at(start)
+        head_end = min(end, start + PARAGRAPH_HEAD, first.end if first else end)
+        for m, key in self.mentions_in(start, min(end, head_end + 30)):
+            # named in the paragraph's first sentence, within its first characters
+            if m.start < head_end and not m.partner and m.start <= offset:
                 return key
             break
         return None

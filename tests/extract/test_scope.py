@@ -134,3 +134,11 @@ def test_scope_short_news_items_each_open_with_their_hospital():
     )
     assert _at(text, "甲乙机制") == "西岭县中医院"
     assert _at(text, "丙丁机制") == "东川县人民医院"
+
+
+def test_scope_headline_hospital_keeps_the_page_against_a_twice_named_partner():
+    text = (
+        "东川县人民医院开展党建活动\n医院党委组织学习。西岭县中医院专家来院交流。"
+        "西岭县中医院院长表示感谢。此后，医院推行甲乙机制。"
+    )
+    assert _at(text, "甲乙机制") == "东川县人民医院"
