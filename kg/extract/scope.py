@@ -11,9 +11,12 @@ at lookup:
    previous one) belongs to the byline's hospital.
 2. **Anchors.** Otherwise the scope is "sticky": it is the hospital of the last
    subject mention of an *anchor* hospital before the position. Anchors are
-   hospitals named at least twice as a subject, or named in the first lines
-   (the headline); a partner named once (与新桥医院合作, 托管XX医院) never moves
-   the scope. Before the first anchor mention, the first anchor applies.
+   hospitals named in the headline (the first sentences, or a short title line
+   they open), and hospitals named as a subject at least twice (three times
+   when the headline names another) and at least a third as often as the
+   most-named one; a partner (与新桥医院合作, 托管XX医院) never moves the scope.
+   Before the first anchor mention, the first anchor applies. A page without
+   anchors belongs to its most-named hospital.
 3. **Paragraph.** A hospital named as subject at the head of a paragraph owns
    that paragraph (pages of short news items name each item's hospital once).
 4. **Sentence.** Inside one sentence, a hospital named as the subject before
@@ -21,7 +24,8 @@ at lookup:
    figures are its own).
 
 References (该院, 本院, 我院, 医院) are not nodes; they simply fall under the
-scope at their position.
+scope at their position. Keys: a full name is its own key (one node across
+documents); a name relative to its place (市人民医院) is keyed per document.
 """
 
 from __future__ import annotations
@@ -106,7 +110,8 @@ class DocumentScope:
 
     Besides ``hospital_at`` and ``hospitals``, extractors may use
     ``mentions_in`` (hospital mentions inside a span, e.g. the hospital named
-    right before a post) and ``resolve`` (a written form to its hospital).
+    right before a post; each mention says whether it is a partner),
+    ``resolve`` (a written form to its hospital) and ``sentence_at``.
     """
 
     def __init__(self, ctx: DocContext, table: HospitalTable) -> None:
@@ -118,6 +123,7 @@ class DocumentScope:
         self._sections = self._byline_sections(ctx, table, self._lines)
         self._timeline = [] if self._sections else self._anchor_timeline(table, ctx, self._lines)
         self._timeline_starts = [t for t, _ in self._timeline]
+        self._section_ends = [e for e, _ in self._sections]
 
     # -- construction -------------------------------------------------------
     @staticmethod
@@ -193,8 +199,7 @@ class DocumentScope:
     def section_hospital_at(self, offset: int) -> EntityKey | None:
         """The hospital of the section or anchor run at ``offset`` (ignores the sentence)."""
         if self._sections:
-            ends = [e for e, _ in self._sections]
-            i = bisect.bisect_left(ends, offset + 1)
+            i = bisect.bisect_left(self._section_ends, offset + 1)
             return self._key(self._sections[min(i, len(self._sections) - 1)][1])
         if not self._timeline:
             return None
@@ -209,7 +214,8 @@ class DocumentScope:
 
         Returns:
             The key of the hospital named as subject earlier in the same
-            sentence, else that of the section or anchor run.
+            sentence, else of the one opening the paragraph, else that of the
+            byline section or anchor run.
         """
         sent = self.sentence_at(offset)
         if sent is not None:
