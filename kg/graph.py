@@ -69,6 +69,20 @@ class Edge:
     # sentence (``confidence`` is the maximum of these). Empty when unknown.
     evidence_confidence: tuple[float, ...] = ()
 
+    def confidence_of(self, evidence: Evidence) -> float:
+        """Confidence of one supporting sentence.
+
+        Args:
+            evidence: one of ``self.evidence``.
+
+        Returns:
+            The sentence's entry in ``evidence_confidence``, else the relation's
+            ``confidence`` (when per-sentence values are unknown).
+        """
+        if len(self.evidence_confidence) == len(self.evidence) and evidence in self.evidence:
+            return self.evidence_confidence[self.evidence.index(evidence)]
+        return self.confidence
+
 
 @dataclass
 class _NodeState:

@@ -118,7 +118,7 @@ def _document_node(doc: DocumentInfo) -> PGNode:
 
 def _evidence_node(edge: Edge, ev: Evidence) -> PGNode:
     props = {"predicate": edge.predicate.value, "text": ev.sentence, "charStart": ev.char_start,
-             "charEnd": ev.char_end, "confidence": float(decimal_lexical(edge.confidence))}
+             "charEnd": ev.char_end, "confidence": float(decimal_lexical(edge.confidence_of(ev)))}
     return PGNode(str(statement_iri(edge.predicate, edge.subject, edge.object, ev)), "Evidence", props)
 
 

@@ -195,12 +195,9 @@ def statement_triples(edge: Edge, evidence: Evidence) -> Iterator[Triple]:
 
     Returns:
         An iterator of triples. ``hkg:confidence`` is the confidence of this
-        sentence (``Edge.evidence_confidence``), else the relation's.
+        sentence (``Edge.confidence_of``).
     """
     s = statement_iri(edge.predicate, edge.subject, edge.object, evidence)
-    confidence = edge.confidence
-    if len(edge.evidence_confidence) == len(edge.evidence) and evidence in edge.evidence:
-        confidence = edge.evidence_confidence[edge.evidence.index(evidence)]
     subj, pred, obj = relation_triple(edge)
     yield s, RDF.type, RDF.Statement
     yield s, RDF.subject, subj
@@ -209,7 +206,7 @@ def statement_triples(edge: Edge, evidence: Evidence) -> Iterator[Triple]:
     yield s, P_EVIDENCE_TEXT, Literal(evidence.sentence, lang=ZH)
     yield s, P_CHAR_START, Literal(evidence.char_start)
     yield s, P_CHAR_END, Literal(evidence.char_end)
-    yield s, P_CONFIDENCE, decimal_literal(confidence)
+    yield s, P_CONFIDENCE, decimal_literal(edge.confidence_of(evidence))
     yield s, P_DERIVED_FROM, document_iri(evidence.doc_id)
 
 

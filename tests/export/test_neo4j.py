@@ -15,6 +15,7 @@ from kg.export import neo4j
 from kg.ids import document_iri, entity_iri
 
 import kg_fixtures as fx  # tests/ is on sys.path (conftest.py lives there)
+import tiny_graph as tiny
 
 
 NASTY = ['say "hi"', "back\\slash\\", "line\nbreak\r\n", "</script>", "a,b;c|d", "中文“引号”", "😀", "'q'"]
@@ -85,6 +86,19 @@ def test_neo4j_csv_arrays_and_escaping_roundtrip(tmp_path):
     assert labels == {f"{s}#{i}" for i, s in enumerate(NASTY)}
     aliases = {r[col["aliases:string[]"]] for r in rows}
     assert aliases == {s + "/alias" for s in NASTY}  # one alias each: no delimiter
+
+
+def test_neo4j_evidence_confidence_is_per_sentence_as_in_rdf():
+    nodes, _ = neo4j.property_graph(tiny.tiny_graph())
+    leader = str(entity_iri(tiny.LEADER_KEY))
+    by_doc = {}
+    for edge in tiny.tiny_graph().edges():
+        if str(entity_iri(edge.object)) == leader:
+            for ev in edge.evidence:
+                node = next(n for n in nodes if n.label == "Evidence" and n.props["charStart"] == ev.char_start
+                            and n.props["text"] == ev.sentence)
+                by_doc[ev.doc_id] = node.props["confidence"]
+    assert by_doc == {tiny.DOC_A: 0.9, tiny.DOC_B: 0.75}
 
 
 def test_neo4j_deterministic(tmp_path):
