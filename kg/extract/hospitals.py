@@ -59,6 +59,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "partner": re.compile(alternation(load_list("hospital_partner_cues")) + r"$"),
         "marker": re.compile(alternation(load_list("hospital_name_markers"))),
         "alias_marker": re.compile(markers),
+        "org_tail": re.compile(alternation(load_list("hospital_org_tails"))),
         "subject_verb": re.compile(alternation(load_list("hospital_subject_verbs"))),
         "quoted_short": re.compile(r"[“\"]([\u3400-\u9fff]{1,3}[医院])[”\"]"),
         # （以下简称“浙大二院”） right after a name; the alias is group 1
@@ -193,8 +194,8 @@ def _candidates(ctx: DocContext) -> list[Mention]:
             prev = out.pop()
             start, name = prev.start, prev.name + name
         floor = m.end()
-        if not _is_specific(name, m.group()):
-            continue
+        if not _is_specific(name, m.group()) or _patterns()["org_tail"].match(s, m.end()):
+            continue  # a kind of hospital, or part of another organisation's name (中国医院协会)
         before = s[max(0, start - 4) : start]
         # 对XX医院获批…: a verb of its own makes the mention the subject of its clause
         is_partner = bool(partner.search(before)) and not _patterns()["subject_verb"].match(s, m.end())

@@ -136,3 +136,7 @@ def test_hospitals_second_name_in_brackets_is_an_alias():
 )
 def test_hospitals_real_world_name_shapes(text, expected):
     assert _names(text) == expected
+
+
+def test_hospitals_association_names_are_not_hospitals():
+    assert _names("中国医院协会发布通知。中国医院协会组织评选。") == {}
