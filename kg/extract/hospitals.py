@@ -327,13 +327,26 @@ def _generic_mentions(ctx: DocContext, names: list[str], taken: list[Mention]) -
     out = []
     if not owned:
         return out
+    stop = _patterns()["stop"]
     for m in _patterns()["suffix"].finditer(s):
         for generic in owned:
             i = m.end() - len(generic)
             if not s.startswith(generic, i) or m.end() in ends or (i, m.end()) in covered:
                 continue
-            out.append(Mention(i, m.end(), generic, text[i : m.end()]))
+            if _stands_alone(s, i, stop):
+                out.append(Mention(i, m.end(), generic, text[i : m.end()]))
     return out
+
+
+def _stands_alone(s: str, i: int, stop: re.Pattern[str]) -> bool:
+    """True when ``s[i:]`` starts a phrase of its own (，中心医院…; 感谢中心医院), not the tail
+    of a description (三级乙等妇幼保健院: 等 there belongs to the word 乙等)."""
+    if i == 0 or not _CJK.match(s[i - 1]):
+        return True
+    for cue in stop.finditer(s, max(0, i - 4), i):
+        if cue.end() == i and (len(cue.group()) > 1 or not words.lookup(s[i - 2 : i])):
+            return True
+    return False
 
 
 # -- grouping -----------------------------------------------------------------

@@ -140,3 +140,10 @@ def test_hospitals_real_world_name_shapes(text, expected):
 
 def test_hospitals_association_names_are_not_hospitals():
     assert _names("中国医院协会发布通知。中国医院协会组织评选。") == {}
+
+
+def test_hospitals_generic_reference_only_where_it_stands_alone():
+    text = "南岭市妇幼保健院获批三级乙等妇幼保健院。会上，妇幼保健院党委书记讲话。"
+    table = find_hospitals(_ctx(text))
+    assert [m.surface for m, _ in table.mentions] == ["南岭市妇幼保健院", "妇幼保健院"]
+    assert table.mentions[1][0].start == text.index("，妇幼") + 1
