@@ -190,11 +190,7 @@ def display_term(term) -> str:
     if isinstance(term, ox.Literal):
         return term.value
     if isinstance(term, ox.NamedNode):
-        iri = term.value
-        for prefix, ns in sorted(rdf.PREFIXES.items(), key=lambda kv: -len(kv[1])):
-            if iri.startswith(ns) and len(iri) > len(ns):
-                return f"{prefix}:{iri[len(ns):]}"
-        return f"<{iri}>"
+        return rdf.compact_iri(term.value) or f"<{term.value}>"
     if isinstance(term, ox.BlankNode):
         return f"_:{term.value}"
     return str(term)

@@ -22,7 +22,7 @@ from pyshacl import validate as shacl_validate
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF
 
-from kg.export.rdf import PREFIXES
+from kg.export.rdf import compact_iri
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 SHAPES_FILE = "shapes.ttl"
@@ -67,10 +67,7 @@ def ontology_dir() -> Path:
 def _short(term: object) -> str:
     """A compact form of an IRI or literal for messages."""
     if isinstance(term, URIRef):
-        for prefix, ns in PREFIXES.items():
-            if term.startswith(ns):
-                return f"{prefix}:{term[len(ns):]}"
-        return f"<{term}>"
+        return compact_iri(term) or f"<{term}>"
     if isinstance(term, Literal):
         text = str(term)
         return repr(text if len(text) <= 40 else text[:40] + "…")

@@ -61,6 +61,26 @@ ONTOLOGY_PREFIXES: dict[str, str] = {
 
 ZH = "zh"
 
+# Longest namespace first, so a nested namespace wins over its parent.
+_PREFIXES_LONGEST_FIRST = sorted(PREFIXES.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+
+
+def compact_iri(iri: str) -> str | None:
+    """``prefix:local`` for an IRI under one of ``PREFIXES``, for display and JSON-LD.
+
+    Args:
+        iri: an absolute IRI.
+
+    Returns:
+        The compact form with the longest matching namespace, or None when no
+        namespace matches with a non-empty local part. The local part is not
+        checked against Turtle's PN_LOCAL: do not use this to write Turtle.
+    """
+    for prefix, ns in _PREFIXES_LONGEST_FIRST:
+        if iri.startswith(ns) and len(iri) > len(ns):
+            return f"{prefix}:{iri[len(ns):]}"
+    return None
+
 # Item access, never attribute access: HKG.title would be str.title.
 P_TITLE = HKG["title"]
 P_YEAR = HKG["year"]

@@ -127,11 +127,7 @@ def jsonld_context() -> dict:
 
 
 def _compact(iri: str) -> str:
-    # Longest namespace first: "id:" must not win over a longer nested namespace.
-    for prefix, ns in sorted(rdf.PREFIXES.items(), key=lambda kv: -len(kv[1])):
-        if iri.startswith(ns) and len(iri) > len(ns):
-            return f"{prefix}:{iri[len(ns):]}"
-    return iri
+    return rdf.compact_iri(iri) or iri
 
 
 def _jsonld_value(term: RdfNode) -> dict:
