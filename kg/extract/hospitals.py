@@ -208,8 +208,9 @@ def _confirm_bare(s: str, mentions: list[Mention]) -> list[Mention]:
 
     Without a type word or a name marker, ``X医院`` is as often a verb phrase
     (推动医院, 回望医院) as a name. It stays when it recurs, when it stands in a
-    list or after a partner cue (与新桥医院, 、保定医院), or when an
-    organisational word follows it (宿迁医院党委).
+    list or after a partner cue (与新桥医院, 、保定医院), when an
+    organisational word follows it (宿迁医院党委), or when it is a line of its
+    own (a site header).
     """
     counts: dict[str, int] = {}
     for m in mentions:
@@ -220,10 +221,17 @@ def _confirm_bare(s: str, mentions: list[Mention]) -> list[Mention]:
     for m in mentions:
         head = m.name[:-2]
         bare = m.name.endswith("医院") and not _type_word_re().search(m.name) and not marker.search(head)
-        if bare and counts[m.name] < 2 and not m.partner and not follow.match(s, m.end):
+        if bare and counts[m.name] < 2 and not m.partner and not follow.match(s, m.end) and not _own_line(s, m):
             continue
         out.append(m)
     return out
+
+
+def _own_line(s: str, m: Mention) -> bool:
+    """True when the mention is a whole line (a site header or a caption: 宿迁医院)."""
+    before = s[max(0, m.start - 2) : m.start]
+    after = s[m.end : m.end + 2]
+    return (m.start == 0 or "\n" in before) and (m.end == len(s) or after[:1] == "\n" or after.startswith(" \n"))
 
 
 def _drop_junk_prefixes(mentions: list[Mention]) -> list[Mention]:

@@ -147,3 +147,7 @@ def test_hospitals_generic_reference_only_where_it_stands_alone():
     table = find_hospitals(_ctx(text))
     assert [m.surface for m, _ in table.mentions] == ["南岭市妇幼保健院", "妇幼保健院"]
     assert table.mentions[1][0].start == text.index("，妇幼") + 1
+
+
+def test_hospitals_unmarked_name_on_its_own_line_is_kept():
+    assert _names("宿城医院\n首页 > 新闻\n我院召开党建工作会议。") == {"宿城医院": []}
