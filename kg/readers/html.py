@@ -66,6 +66,7 @@ def declared_charset(raw: bytes) -> str | None:
         return None
     try:
         name = codecs.lookup(match.group(1).decode("ascii")).name
+        "".encode(name)  # LookupError for codecs that are not charsets (hex, base64, rot13)
     except (LookupError, UnicodeDecodeError):
         return None
     if name in ("utf-16", "utf-16-le", "utf-16-be"):

@@ -32,6 +32,9 @@ def _page(head: str = "", body: str = ARTICLE, noise: bool = True) -> str:
         ('<meta charset="utf-8">', "utf-8"),
         ('<meta charset="utf-16">', "utf-8"),
         ('<meta charset="no-such-codec">', None),
+        ('<meta charset="hex">', None),  # Python codecs that are not charsets
+        ('<meta charset="base64">', None),
+        ('<meta charset="rot13">', None),
         ("", None),
     ],
 )
@@ -50,6 +53,7 @@ def test_reader_html_declared_charset(head, expected):
         ("", "big5", "big5"),
         ('<meta charset="gbk">', "utf-8", "utf-8"),  # re-saved page: valid UTF-8 beats the declaration
         ('<meta charset="big5">', "gbk", "gb18030"),  # declaration fails strictly: detection decides
+        ('<meta charset="hex">', "gbk", "gb18030"),  # a bytes-to-bytes codec is no charset: detection decides
     ],
 )
 def test_reader_html_decodes_by_declaration_then_detection(head, codec, recorded):
