@@ -42,6 +42,8 @@ MAX_PREFIX = 22
 #: a phrase longer than this before its suffix needs a name marker (省, 市, 大学 …).
 MAX_UNMARKED = 6
 _ADMIN = frozenset("省市县区")
+#: a place given by 地处/位于 counts for a relative name this many characters after it.
+LOCATED_WINDOW = 20
 #: stop cues that also end place and hospital names (协和, 太和, 平和).
 _NAME_FINAL_CUES = frozenset("和")
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -59,6 +61,8 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "partner": re.compile(alternation(load_list("hospital_partner_cues")) + r"$"),
         "marker": re.compile(alternation(load_list("hospital_name_markers"))),
         "alias_marker": re.compile(markers),
+        # 地处江津“北大门”的…: the place a relative name (区第一人民医院) is in
+        "located": re.compile(r"(?:地处|位于|坐落于|坐落在)([\u3400-\u9fff]{2,3}?)(?=[“\"的，,、\s]|境内)"),
         "org_tail": re.compile(alternation(load_list("hospital_org_tails"))),
         "subject_verb": re.compile(alternation(load_list("hospital_subject_verbs"))),
         "quoted_short": re.compile(r"[“\"]([\u3400-\u9fff]{1,3}[医院])[”\"]"),
@@ -430,4 +434,24 @@ def find_hospitals(ctx: DocContext) -> HospitalTable:
     for h in hospitals.values():
         h.label = h.label or h.name
         h.aliases = [a for a in h.aliases if a != h.label]
+        if h.name[0] in _ADMIN:
+            h.aliases.extend(a for a in _located_forms(ctx, h) if a not in h.aliases)
     return HospitalTable(hospitals, resolved, canon)
+
+
+def _located_forms(ctx: DocContext, h: Hospital) -> list[str]:
+    """Fuller forms of a place-relative name that the text supports (地处江津的区第一人民医院 ->
+    江津区第一人民医院): a place given by 地处/位于 shortly before one of its mentions."""
+    s, text = ctx.match_text, ctx.text
+    out = []
+    for m in h.mentions:
+        if m.name != h.name:
+            continue
+        for loc in _patterns()["located"].finditer(s, max(0, m.start - LOCATED_WINDOW), m.start):
+            place = text[loc.start(1) : loc.end(1)]
+            if s[loc.end(1) - 1] == h.name[0]:
+                place = place[:-1]  # 位于江津区 + 区第一人民医院
+            form = place + h.label
+            if form not in out:
+                out.append(form)
+    return out

@@ -151,3 +151,8 @@ def test_hospitals_generic_reference_only_where_it_stands_alone():
 
 def test_hospitals_unmarked_name_on_its_own_line_is_kept():
     assert _names("宿城医院\n首页 > 新闻\n我院召开党建工作会议。") == {"宿城医院": []}
+
+
+def test_hospitals_place_given_before_a_relative_name_makes_a_fuller_alias():
+    text = "地处临江“南大门”的区第一人民医院，服务周边群众。区第一人民医院党委召开会议。"
+    assert _names(text) == {"区第一人民医院": ["临江区第一人民医院"]}
