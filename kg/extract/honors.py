@@ -273,6 +273,8 @@ def _candidates(ctx: DocContext, sent: Sentence) -> Iterable[Candidate]:
             else:
                 o_end, trailer = hit.end("obj"), strength == "strong"
             anchor = hit.start("cue") if has_cue else hit.start()
+            if _filter("honor/skip-aspiration").search(m, _clause_start(m, a, anchor), anchor):
+                continue  # 力争创建…, 以创建…为目标: striven for, not conferred
             units = _units(m, _clause_start(m, a, anchor), anchor, people) if has_cue else [None]
             if units is None:
                 continue

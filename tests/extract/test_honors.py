@@ -172,3 +172,16 @@ def test_honors_list_published_then_named_among_them():
 
 def test_honors_bracketed_edition_after_the_suffix():
     assert _honors("医院成功创建国家级卒中中心（基层版）。") == [("国家级卒中中心（基层版）", None, None)]
+
+
+@pytest.mark.parametrize("text", [
+    "医院力争创建三级甲等医院。",
+    "医院以创建二级甲等综合医院为目标。",
+    "医院正在积极申报省级文明单位。",
+])
+def test_honors_aspired_titles_are_not_conferred(text):
+    assert _honors(text) == []
+
+
+def test_honors_achieved_grade_is_conferred():
+    assert _honors("医院成功创建三级综合医院。") == [("三级综合医院", None, None)]
