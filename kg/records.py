@@ -56,9 +56,16 @@ class Skipped:
     detail: str = ""
 
     def message(self) -> str:
-        """One line for stderr: the file and the problem."""
-        tail = f" ({self.detail})" if self.detail else ""
-        return f"{self.path}: skipped: {self.reason.value}{tail}"
+        """One line for stderr: the file and the problem.
+
+        A detail spanning lines (an exception message from a library) is joined
+        with spaces, and unprintable characters of the path are shown escaped,
+        so the message stays one line whatever the file or the error.
+        """
+        detail = " ".join(part.strip() for part in self.detail.splitlines() if part.strip())
+        path = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in self.path)
+        tail = f" ({detail})" if detail else ""
+        return f"{path}: skipped: {self.reason.value}{tail}"
 
 
 @dataclass(frozen=True)

@@ -210,3 +210,9 @@ def test_ingest_reports_article_formats_without_reader_even_in_folders(tmp_path,
     _write(tmp_path / "photo.jpg", b"\xff\xd8\xff")
     for found in (list(iter_sources([tmp_path])), list(iter_sources([path]))):
         assert found == [Skipped(path.as_posix(), SkipReason.UNSUPPORTED, hint)]
+
+
+def test_skipped_message_is_one_line_whatever_the_detail_or_path():
+    item = Skipped("in/bad\nname.pdf", SkipReason.BROKEN, "reader failed: ValueError: first line\n  second line\n")
+    assert item.message() == "in/bad\\nname.pdf: skipped: damaged file (reader failed: ValueError: first line second line)"
+    assert Skipped("a.txt", SkipReason.EMPTY).message() == "a.txt: skipped: empty"
