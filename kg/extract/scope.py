@@ -35,7 +35,8 @@ import re
 from functools import lru_cache
 
 from kg.extract.context import DocContext, Finding
-from kg.extract.hospitals import HospitalTable, Mention, find_hospitals
+from kg.extract.hospital_mentions import Mention
+from kg.extract.hospitals import HospitalTable, find_hospitals
 from kg.lexicon import alternation, load_list
 from kg.records import Entity, EntityKey, Sentence
 from kg.vocab import EntityType
