@@ -192,7 +192,7 @@ def _skip_quote(m: str, a: int, b: int, q: Quoted, core: str) -> bool:
     rules = _rules()
     if _in_title(m, a, q.start) or rules["mechanism/skip-attribute"].search(m, a, q.start):
         return True
-    if rules["mechanism/coined-plus"].search(core) or _tail_end(m, q.end, b):
+    if core.endswith(("+", "＋")) or _tail_end(m, q.end, b):
         return False  # “…”评选活动 is run by the hospital, “…”评选 is a contest
     return bool(_non_head_re().match(m, q.end, b))
 

@@ -172,3 +172,7 @@ def test_mechanisms_roles_and_states_are_skipped(text):
 
 def test_mechanisms_quoted_programme_keeps_project_head():
     assert list(_mechs("医院启动“银龄关爱”志愿服务项目，惠及千人。")) == ["银龄关爱志愿服务项目"]
+
+
+def test_mechanisms_plus_pair_that_is_combined_is_a_mix_not_a_name():
+    assert _mechs("科室采取“线上+线下”相结合的方式开展培训。") == {}
