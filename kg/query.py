@@ -144,7 +144,8 @@ def add_bindings(text: str, bindings: dict[str, str]) -> str:
         The query with one ``VALUES (?a ?b) { ("x" "y") }`` appended.
 
     Raises:
-        QueryError: for a variable name that is not a SPARQL name.
+        QueryError: for a variable name that is not a SPARQL name, or one the
+            query does not use (a mistyped name would otherwise filter nothing).
     """
     if not bindings:
         return text
@@ -152,6 +153,8 @@ def add_bindings(text: str, bindings: dict[str, str]) -> str:
     for name in names:
         if not RE_VARIABLE.match(name):
             raise QueryError(f"--bind: {name!r} is not a variable name")
+        if not re.search(rf"[?$]{name}(?![A-Za-z0-9_])", text):
+            raise QueryError(f"--bind: the query has no variable ?{name}")
     head = " ".join(f"?{n}" for n in names)
     row = " ".join(f'"{escape_string(bindings[n])}"' for n in names)
     return f"{text.rstrip()}\nVALUES ({head}) {{ ({row}) }}\n"

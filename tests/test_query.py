@@ -157,6 +157,14 @@ def test_query_bindings_are_escaped():
         add_bindings("SELECT * {}", {"bad name": "x"})
 
 
+def test_query_binding_a_variable_the_query_lacks_is_an_error():
+    with pytest.raises(QueryError, match=r"no variable \?hosptial"):
+        add_bindings("SELECT ?hospital WHERE { ?h ?p ?hospital }", {"hosptial": "x"})
+    with pytest.raises(QueryError, match=r"no variable \?h\b"):
+        add_bindings("SELECT ?hospital WHERE { ?x ?p ?hospital }", {"h": "x"})
+    assert "VALUES (?h)" in add_bindings("SELECT * WHERE { $h ?p ?o }", {"h": "x"})
+
+
 @pytest.mark.parametrize(
     "args, expected",
     [
