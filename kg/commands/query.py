@@ -58,6 +58,15 @@ def _list(out) -> int:
     return 0
 
 
+def _read_query_file(name: str) -> tuple[str, str] | int:
+    """Return (text, origin) of a query file, or an exit code after a one-line error."""
+    path = Path(name)
+    try:
+        return path.read_text(encoding="utf-8-sig"), str(path)
+    except (OSError, UnicodeDecodeError) as exc:
+        return _error(f"{path}: cannot read: {getattr(exc, 'strerror', None) or exc}")
+
+
 def _query_text(args: argparse.Namespace) -> tuple[str, str] | int:
     """Return (text, origin) for the requested query, or an exit code after an error."""
     from kg.query import named_queries
@@ -65,11 +74,7 @@ def _query_text(args: argparse.Namespace) -> tuple[str, str] | int:
     if args.file and args.query:
         return _error("give either QUERY or -f FILE, not both")
     if args.file:
-        path = Path(args.file)
-        try:
-            return path.read_text(encoding="utf-8-sig"), str(path)
-        except (OSError, UnicodeDecodeError) as exc:
-            return _error(f"{path}: cannot read: {getattr(exc, 'strerror', None) or exc}")
+        return _read_query_file(args.file)
     if not args.query:
         return _error("no query: give QUERY, -f FILE or a named query (kg query --list)")
     if args.query == "-":
@@ -78,7 +83,7 @@ def _query_text(args: argparse.Namespace) -> tuple[str, str] | int:
     if args.query in named:
         return named[args.query].text, f"{args.query}.rq"
     if args.query.endswith(".rq") and Path(args.query).is_file():
-        return Path(args.query).read_text(encoding="utf-8-sig"), args.query
+        return _read_query_file(args.query)
     if " " not in args.query.strip() and "{" not in args.query:
         return _error(f"unknown named query {args.query!r}; known: {', '.join(named)}")
     return args.query, "query"
