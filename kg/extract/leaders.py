@@ -235,8 +235,12 @@ def extract(ctx: DocContext) -> Iterable[Finding]:
         if not _res()["token"].search(s):
             continue
         tokens = _tokens(ctx, sent)
+        prev: tuple[_Chain, int] | None = None  # the previous chain and the end of its last name
         for chain, end in _chains(s, tokens):
             spans = _leader_names(s, chain, end)
+            if prev is not None:
+                _continue_list(s, prev, chain)
+            prev = (chain, spans[-1][1]) if spans else None
             if chain.foreign:
                 excluded.update(s[a:b] for a, b in spans)
                 continue
@@ -247,6 +251,18 @@ def extract(ctx: DocContext) -> Iterable[Finding]:
                     surface = ctx.text[sent.start + a : sent.start + b]
                     found.append((s[a:b], surface, hospital, explicit, titles, sent))
     return _findings(found, excluded)
+
+
+def _continue_list(s: str, prev: tuple[_Chain, int], chain: _Chain) -> None:
+    """``卫健委主任甲、副主任乙``: a bare post right after ``name、`` continues the previous
+    person's organisation (outside, or the same hospital)."""
+    before, name_end = prev
+    first = chain.tokens[0]
+    if first.item_start != name_end + 1 or s[name_end : name_end + 1] != "、":
+        return
+    if first.hospital is None and not first.unit and not first.junk:
+        first.foreign = first.foreign or before.foreign
+        first.hospital = next((t.hospital for t in before.tokens if t.hospital is not None), None)
 
 
 def _titles_by_hospital(ctx: DocContext, sent: Sentence, chain: _Chain) -> list[tuple[EntityKey, bool, list[str]]]:

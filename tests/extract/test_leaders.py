@@ -183,3 +183,13 @@ def test_leaders_words_before_a_post(sentence, expected):
 )
 def test_leaders_post_in_brackets_after_name(sentence, expected):
     assert _leaders(f"{H}召开会议。{sentence}") == expected
+
+
+def test_leaders_post_listed_after_an_official_is_an_official():
+    text = f"{H}召开会议。市卫健委主任刘强、副主任陈明出席。院长李四主持。"
+    assert _leaders(text) == {("李四", H): ["院长"]}
+
+
+def test_leaders_post_listed_after_a_hospital_leader_keeps_the_hospital():
+    text = f"{H}召开会议。西岭县中医院院长黄河、副院长周涛出席。"
+    assert _leaders(text) == {("黄河", "西岭县中医院"): ["院长"], ("周涛", "西岭县中医院"): ["副院长"]}
