@@ -10,12 +10,18 @@ from __future__ import annotations
 
 import re
 
+from kg.extract import words
 from kg.extract.metric_rules import MetricRules
 
 #: clause boundaries for names (a list item separated by 、 is its own phrase).
 NAME_BOUNDARIES = "，,。；;：:！？!?、—\n"
 #: clause boundaries for context checks (a 、 list stays one clause).
 CLAUSE_BOUNDARIES = "，,。；;：:！？!?—\n"
+#: jieba dictionary count from which a head plus the next character is a real word (院长 6397,
+#: 党委会 37; 设党 3 is noise in the dictionary).
+MIN_WORD_COUNT = 10
+#: a list number inside a phrase (…建设1.全院…, （2）): the name starts after it; 1.5 is a number.
+RE_LIST_MARK = re.compile(r"(?:(?<![\d.])\d{1,2}[.．、](?![\d.])|[（(]\d{1,2}[）)])")
 #: quote pairs whose content is a name, not running text.
 QUOTE_PAIRS = {"“": "”", "「": "」", "『": "』", "《": "》", "‘": "’"}
 QUOTE_CHARS = "“”「」『』《》‘’\"'"
@@ -89,6 +95,9 @@ def name_phrase(text: str, start: int, end: int, r: MetricRules) -> str:
         ``MAX_NAME`` characters (the end is kept).
     """
     phrase = RE_NAME_NOISE.sub("", text[start:end])
+    marks = list(RE_LIST_MARK.finditer(phrase))
+    if marks:
+        phrase = phrase[marks[-1].end():]  # a headline run into a list item: 组织建设1.全院设… -> 全院设…
     cut = phrase.rfind("医院")
     if 0 <= cut and len(phrase) - cut - 2 >= 2:
         phrase = phrase[cut + 2:]  # drop a leading hospital name or 医院 subject
@@ -100,7 +109,7 @@ def name_phrase(text: str, start: int, end: int, r: MetricRules) -> str:
     while changed and phrase:
         changed = False
         for w in r.name_head:
-            if phrase.startswith(w):
+            if phrase.startswith(w) and not _starts_word(phrase, w):
                 phrase, changed = phrase[len(w):], True
                 break
         for w in r.name_tail:
@@ -108,6 +117,11 @@ def name_phrase(text: str, start: int, end: int, r: MetricRules) -> str:
                 phrase, changed = phrase[: -len(w)], True
                 break
     return phrase[-MAX_NAME:]
+
+
+def _starts_word(phrase: str, head: str) -> bool:
+    """True when a head word is the start of a longer dictionary word (院 of 院长, 党委 of 党委会)."""
+    return len(phrase) > len(head) and words.count(phrase[: len(head) + 1]) >= MIN_WORD_COUNT
 
 
 def counted_noun(text: str, end: int, r: MetricRules) -> str:

@@ -296,3 +296,16 @@ def test_metrics_credit_paragraph_topic_ends_where_another_practice_is_adopted()
 def test_metrics_credit_paragraph_topic_only_within_the_paragraph():
     text = "“夜间门诊”延长了服务时间。病区环境也得到改善。\n去年，患者满意度提升至97%。"
     assert credited(text, [("夜间门诊", ())]) == {}
+
+
+def names(text: str) -> list[str]:
+    return [c.name for c in scan(text)]
+
+
+def test_metrics_name_keeps_a_head_that_starts_a_word():
+    assert names("医院开展“院长接待日”活动12场。") == ["院长接待日活动数量"]
+    assert names("全年党委会研究重大事项95项。") == ["党委会研究重大事项数量"]
+
+
+def test_metrics_name_starts_after_a_list_number():
+    assert names("二、队伍建设1.组建青年突击队4支。") == ["青年突击队数量"]
