@@ -19,9 +19,8 @@ from functools import lru_cache
 from kg.extract import words
 from kg.lexicon import alternation, load_list
 
-#: jieba POS tags of words that are never names: verbs, adverbs, conjunctions, prepositions,
-#: particles, pronouns, numerals, measure words, localizers, time words.
-FUNCTION_POS = ("v", "d", "c", "p", "u", "r", "m", "q", "f", "t")
+#: jieba POS tags of adjectives: a name right after a post may be one (院长温和主持).
+ADJECTIVE_POS = ("a",)
 #: weak cues that also often end a given name (王建和, 李为): a tie keeps the longer name.
 NAME_FINAL_CUES = frozenset("和为")
 #: a jieba word count from which a 2-character word after a name is good evidence of its end.
@@ -76,8 +75,8 @@ def valid_name(name: str, strict: bool = True) -> bool:
     Args:
         name: the candidate.
         strict: reject every dictionary word not tagged as a name; when False
-            (a name right after a post and before a strong cue), only words
-            that are not nouns (支持, 马上) are rejected.
+            (a name right after a post and before a strong cue), adjectives
+            pass too (温和), while nouns and verbs (项目, 支持) never do.
     """
     if not (2 <= len(name) <= 4) or not all(_CJK.match(c) for c in name):
         return False
@@ -90,8 +89,8 @@ def valid_name(name: str, strict: bool = True) -> bool:
     entry = words.lookup(name)
     if entry is None or entry[1].startswith(words.NAME_POS):
         return True
-    # with a clear end, nouns and adjectives may be names (黄河, 温和); verbs, adverbs, particles may not
-    return not strict and not entry[1].startswith(FUNCTION_POS)
+    # with a clear end an adjective may be a name (温和); common nouns (项目, 高度) and verbs may not
+    return not strict and entry[1].startswith(ADJECTIVE_POS)
 
 
 def name_after(s: str, i: int, min_strength: float = 0.5) -> tuple[int, int] | None:

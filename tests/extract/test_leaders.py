@@ -193,3 +193,7 @@ def test_leaders_post_listed_after_an_official_is_an_official():
 def test_leaders_post_listed_after_a_hospital_leader_keeps_the_hospital():
     text = f"{H}召开会议。西岭县中医院院长黄河、副院长周涛出席。"
     assert _leaders(text) == {("黄河", "西岭县中医院"): ["院长"], ("周涛", "西岭县中医院"): ["副院长"]}
+
+
+def test_leaders_common_noun_after_post_is_no_name():
+    assert _leaders(f"{H}召开会议。医院实施党委书记项目，推进院长负责制。") == {}
