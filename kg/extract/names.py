@@ -122,8 +122,9 @@ def name_after(s: str, i: int, min_strength: float = 0.5) -> tuple[int, int] | N
             continue  # 书记和党务工作者: a conjunction after the post, not a family name
         if strength < 3 and not valid_name(cand):
             continue  # an ordinary word needs a clear end to pass as a name (院长高度重视)
-        if strength == 1 and length > 2 and cand[:2] not in _res()["surnames"] and words.lookup(cand[:2]):
-            continue  # 党务工|作: a word, not a name, before a weak cue
+        splits_word = length > 2 and words.count(s[i + length - 1 : i + length + 1]) >= COMMON_WORD
+        if strength == 1 and splits_word and cand[:2] not in _res()["surnames"] and words.lookup(cand[:2]):
+            continue  # 党务|工作: two words, not a name (but 王国庆在 is a name: 庆在 is no word)
         if strength >= min_strength and (best is None or (strength, pref) > best[:2]):
             best = (strength, pref, length)
     return (i, i + best[2]) if best else None

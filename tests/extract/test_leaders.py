@@ -197,3 +197,7 @@ def test_leaders_post_listed_after_a_hospital_leader_keeps_the_hospital():
 
 def test_leaders_common_noun_after_post_is_no_name():
     assert _leaders(f"{H}召开会议。医院实施党委书记项目，推进院长负责制。") == {}
+
+
+def test_leaders_name_starting_with_a_word_is_still_a_name():
+    assert _leaders(f"{H}召开会议。院长王国庆在会上讲话。") == {("王国庆", H): ["院长"]}
