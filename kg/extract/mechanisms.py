@@ -326,6 +326,23 @@ def _unquoted_candidates(m: str, sent: Sentence,
         yield "mechanism/cue-head", start, he
 
 
+def _lever_list_candidates(m: str, sent: Sentence,
+                           quote_spans: list[tuple[int, int]]) -> Iterable[tuple[str, int, int]]:
+    """Plain members ending in a head of 以A、B工程等为抓手 (the list the hospital works through)."""
+    for hit in _rules()["mechanism/lever-list"].finditer(m, sent.start, sent.end):
+        pos = hit.start("list")
+        for part in re.split(r"[、和及]", hit.group("list")):
+            s, e = pos, pos + len(part)
+            pos = e + 1
+            head = _rules()["mechanism/lever-list-head"].search(m, s, e)
+            if head is None or any(qs < e and s < qe for qs, qe in quote_spans):
+                continue
+            cue = _cue_re().match(m, s, head.start())
+            s = cue.end() if cue else s  # 以实施X工程为抓手
+            if _unquoted_ok(m[s:e], m[s:head.start()], True):
+                yield "mechanism/lever-list", s, e
+
+
 def extract(ctx: DocContext) -> Iterable[Finding]:
     """Mechanisms of a document, each linked to the hospital in scope.
 
@@ -349,7 +366,8 @@ def extract(ctx: DocContext) -> Iterable[Finding]:
             cores = [clean_label(text[q.inner_start + s:q.inner_end + s]) for q in find_quoted(text[s:e])]
             cores = list(dict.fromkeys([clean_label(text[cs:ce]), *cores]))
             raw.append((rid, label, tuple(c for c in cores if c and c != label), sent, s))
-        for rid, s, e in _unquoted_candidates(m, sent, quote_spans):
+        for rid, s, e in (*_unquoted_candidates(m, sent, quote_spans),
+                          *_lever_list_candidates(m, sent, quote_spans)):
             label = clean_label(text[s:e])
             if any(label in b or b in label for b in blocked if len(b) >= 4):
                 continue

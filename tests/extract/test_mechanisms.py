@@ -176,3 +176,8 @@ def test_mechanisms_quoted_programme_keeps_project_head():
 
 def test_mechanisms_plus_pair_that_is_combined_is_a_mix_not_a_name():
     assert _mechs("科室采取“线上+线下”相结合的方式开展培训。") == {}
+
+
+def test_mechanisms_plain_programmes_in_a_lever_list():
+    got = set(_mechs("医院以等级复审、青年英才计划、实施名医工程等为抓手，提升水平。"))
+    assert got == {"青年英才计划", "名医工程"}
