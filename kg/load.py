@@ -19,6 +19,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import re
 import time
 import urllib.error
 import urllib.parse
@@ -38,6 +39,8 @@ _RDF_FORMATS = {
     ".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".nq": ox.RdfFormat.N_QUADS,
     ".trig": ox.RdfFormat.TRIG, ".jsonld": ox.RdfFormat.JSON_LD,
 }
+#: an absolute IRI (scheme first) without the characters an IRI reference cannot hold.
+RE_GRAPH_IRI = re.compile(r'[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>"{}|^`\\]+\Z')
 _TRANSIENT_ERRORS = (ConnectionError, TimeoutError, http.client.RemoteDisconnected, http.client.IncompleteRead)
 
 
@@ -258,7 +261,15 @@ def load(build: str | Path, endpoint: str, graph: str = DEFAULT_GRAPH, replace: 
 
     Returns:
         The report; ``report.ok`` tells whether the count check passed.
+
+    Raises:
+        LoadError: a graph name that is not an absolute IRI, an unreadable
+            build, an HTTP failure or an unexpected count answer.
     """
+    if not RE_GRAPH_IRI.match(graph):
+        # It goes into the count query as <graph>: a relative or malformed IRI
+        # would fail there only after the triples were sent.
+        raise LoadError(f"--graph {graph!r}: not an absolute IRI")
     client = client or Client.from_env()
     query_endpoint = query_endpoint or default_query_endpoint(endpoint)
     lines = ntriples(build_file(build)) if lines is None else lines

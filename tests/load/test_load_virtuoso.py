@@ -116,6 +116,13 @@ def test_load_gives_up_on_client_errors(tmp_path, scripted_server):
         load(make_build(tmp_path), _endpoint(scripted_server), GRAPH, client=Client(sleep=lambda s: None))
 
 
+@pytest.mark.parametrize("graph", ["graph", "urn:a b", "http://x/a>b", ""])
+def test_load_refuses_a_graph_name_that_is_not_an_absolute_iri(tmp_path, scripted_server, graph):
+    with pytest.raises(LoadError, match="not an absolute IRI"):
+        load(make_build(tmp_path), _endpoint(scripted_server), graph, replace=True, client=Client())
+    assert scripted_server.requests == []
+
+
 def test_load_replace_puts_first_batch(tmp_path, scripted_server):
     scripted_server.stored.update({b"<x:a> <x:b> <x:c> ."})
     report = load(make_build(tmp_path), _endpoint(scripted_server), GRAPH, replace=True, batch_size=100,
