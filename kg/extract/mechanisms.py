@@ -31,11 +31,12 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from kg.chinese import to_simplified
-from kg.extract.context import DocContext, Finding, Link
+from kg.extract.context import DocContext, Finding
+from kg.extract.mechanism_merge import findings, merge_names
 from kg.extract.quotes import Quoted, clean_label, find_quoted, is_clean_name
 from kg.lexicon import alternation, load_jsonl, load_list
-from kg.records import Entity, EntityKey, Sentence
-from kg.vocab import EntityType, Predicate
+from kg.records import Sentence
+from kg.vocab import EntityType
 
 #: characters that end the clause a name can stretch over (、 and · do not).
 RE_CLAUSE_BREAK = re.compile(r"[，。；：！？,;:!?“”「」『』《》（）()\s]")
@@ -372,52 +373,4 @@ def extract(ctx: DocContext) -> Iterable[Finding]:
             if any(label in b or b in label for b in blocked if len(b) >= 4):
                 continue
             raw.append((rid, label, (), sent, s))
-    return _findings(ctx, _merge_names([r for r in raw if is_clean_name(r[1])]))
-
-
-def _merge_names(raw: list[tuple[str, str, tuple[str, ...], Sentence, int]]):
-    """Map each mention to one name per practice in the document.
-
-    Two names are one practice when one is the quoted core (alias) of the other
-    (“红黑榜” and “红黑榜”考核机制) or both grew from the same quoted core with
-    different tails (“三色”模式, “三色”管理新思路); the longest name wins.
-    """
-    names: dict[str, set[str]] = {}
-    for _, label, aliases, _, _ in raw:
-        names.setdefault(to_simplified(label), set()).update(to_simplified(x) for x in aliases)
-    by_core: dict[str, list[str]] = {}
-    for name, aliases in names.items():
-        for core in aliases | {name}:
-            by_core.setdefault(core, []).append(name)
-    target: dict[str, str] = {}
-    for name, aliases in names.items():
-        group = set(by_core.get(name, [])) | {n for core in aliases for n in by_core.get(core, [])} | {name}
-        target[name] = max(group, key=lambda n: (len(n), n))
-    for name in list(target):  # follow chains to the final target
-        seen = {name}
-        while target[target[name]] != target[name] and target[name] not in seen:
-            seen.add(target[name])
-            target[name] = target[target[name]]
-    return [(rid, label, aliases, sent, pos, target[to_simplified(label)])
-            for rid, label, aliases, sent, pos in raw]
-
-
-def _findings(ctx: DocContext, merged) -> list[Finding]:
-    labels: dict[str, str] = {}
-    aliases: dict[str, list[str]] = {}
-    for _, label, al, _, _, canon in merged:
-        if to_simplified(label) == canon:
-            labels.setdefault(canon, label)
-        extra = [label] if to_simplified(label) != canon else []
-        aliases.setdefault(canon, [])
-        for x in (*al, *extra):
-            if x not in aliases[canon] and to_simplified(x) != canon:
-                aliases[canon].append(x)
-    out: list[Finding] = []
-    for rid, label, _, sent, pos, canon in merged:
-        hospital = ctx.scope.hospital_at(pos) if ctx.scope else None
-        key = EntityKey(EntityType.MECHANISM, (canon,))
-        entity = Entity(key, labels.get(canon, canon), tuple(aliases[canon]), rule_id=rid)
-        links = (Link(Predicate.IMPLEMENTS, hospital, key),) if hospital else ()
-        out.append(Finding(entity, sent, links))
-    return out
+    return findings(ctx, merge_names([r for r in raw if is_clean_name(r[1])]))
