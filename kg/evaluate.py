@@ -80,14 +80,17 @@ class Score:
 
     @property
     def precision(self) -> float:
+        """tp / (tp + fp), 0 when nothing was predicted."""
         return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
 
     @property
     def recall(self) -> float:
+        """tp / (tp + fn), 0 when there is no gold."""
         return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
 
     @property
     def f1(self) -> float:
+        """Harmonic mean of precision and recall (0 when both are 0)."""
         p, r = self.precision, self.recall
         return 2 * p * r / (p + r) if p + r else 0.0
 
@@ -117,10 +120,12 @@ class EvaluationReport:
 
     @property
     def entity_micro(self) -> Score:
+        """Counts summed over the entity kinds."""
         return sum((self.totals[k] for k in ENTITY_KINDS), Score())
 
     @property
     def relation_micro(self) -> Score:
+        """Counts summed over the relation kinds."""
         return sum((self.totals[k] for k in RELATION_KINDS), Score())
 
 

@@ -53,6 +53,7 @@ class Node:
 
     @property
     def type(self) -> EntityType:
+        """The node's class (from its key)."""
         return self.key.type
 
 
@@ -104,6 +105,7 @@ class KnowledgeGraph:
 
     # -- building -------------------------------------------------------
     def add_document(self, doc: DocumentInfo) -> None:
+        """Record a source document (an ``hkg:Document``); a second call with the same id replaces it."""
         self._docs[doc.doc_id] = doc
 
     def add_entity(self, entity: Entity, doc_id: str) -> None:
@@ -138,12 +140,15 @@ class KnowledgeGraph:
 
     # -- reading --------------------------------------------------------
     def documents(self) -> list[DocumentInfo]:
+        """Every recorded document, sorted by doc id."""
         return sorted(self._docs.values(), key=lambda d: d.doc_id)
 
     def document(self, doc_id: str) -> DocumentInfo:
+        """The document with ``doc_id`` (KeyError if it was never added)."""
         return self._docs[doc_id]
 
     def node(self, key: EntityKey) -> Node:
+        """The merged, frozen view of one entity (aliases sorted, the label left out of them)."""
         state: _NodeState = self._g.nodes[key]["state"]
         e = state.entity
         aliases = tuple(sorted(a for a in state.aliases if a != e.label))
@@ -163,10 +168,12 @@ class KnowledgeGraph:
         )
 
     def nodes(self, type: EntityType | None = None) -> list[Node]:
+        """Every node, or those of one class, sorted by key."""
         keys = sorted(k for k in self._g.nodes if type is None or k.type == type)
         return [self.node(k) for k in keys]
 
     def edges(self, predicate: Predicate | None = None) -> list[Edge]:
+        """Every relation, or those of one predicate, sorted; evidence sorted within each edge."""
         out = []
         for subj, obj, pred, data in self._g.edges(keys=True, data=True):
             if predicate is None or pred == predicate:
@@ -177,6 +184,7 @@ class KnowledgeGraph:
         return sorted(out)
 
     def degree(self, key: EntityKey) -> int:
+        """Number of relations touching the node, both directions."""
         return self._g.degree(key)
 
     def __len__(self) -> int:
