@@ -4,16 +4,20 @@ Per sentence, on the Simplified matching view (GUIDELINES.md "Honor"):
 
 1. A ``find`` row of ``patterns/honors.jsonl`` gives a region: the clause after a
    cue verb (``honor_cues.tsv``: strong 荣获/获评/入选…, weak 获得/成为…), a quoted
-   name before 殊荣/称号, a grade (三级甲等…医院), an unveiled 基地.
+   name before 殊荣/称号, a grade (二级甲等…医院, also 通过…复审), an unveiled 基地,
+   a published list the hospital then entered (公布…名单，X成功入选). Aspired
+   titles (力争创建…, 以创建…为目标) are skipped.
 2. The region stops at trailers (等荣誉称号) and splits at 、/和/及/与 and between
    quotes; an item without an honor suffix (``honor_suffixes.txt``) is glued to
    the next (亚运会、亚残运会…先进集体). Weak cues need a suffix, strong ones a
    suffix, quotes or a trailer. Quotes, counts and a leading year (``year``) go.
-3. The subject before the cue gives ``recipient_unit`` (A党支部与B党支部 → two
-   honors) and skips persons (3名医生…, 主任张三…, 优秀共产党员). Otherwise the
-   year is the clause's, or that of a time phrase opening the sentence.
-4. In a document, a mention lacking year or unit takes the single one its title
-   has elsewhere; headline short forms and restated titles fold into the first.
+3. The subject before the cue (up to 被, list bullets dropped) gives
+   ``recipient_unit`` (A党支部与B党支部 → two honors) and skips persons
+   (3名医生…, 主任张三…, 优秀共产党员). Otherwise the year is the clause's, or
+   that of a time phrase opening the sentence.
+4. In a document (``honor_merge``), a mention lacking year or unit takes the
+   single one its title has elsewhere; headline short forms and restated
+   titles fold into the first.
 
 ``filter`` rows hold the word-list regexes used on the way. Each honor links
 ``receivedHonor`` from the hospital named right before the cue, else the scope's.

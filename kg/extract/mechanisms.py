@@ -8,13 +8,15 @@ quoted core) and ``{CUE}`` (verbs such as 实行, 建立, 打造) from the lexic
 
 * quoted core + tail: “红黑榜”考核机制 → ``红黑榜考核机制`` (alias ``红黑榜``); the
   tail ends at the last head followed by a clear boundary (和, 的, punctuation);
-* quoted core ending in a head itself: “党委领导下的院长负责制”; a coined “X+”;
+* quoted core ending in a head itself: “党委领导下的院长负责制”; a coined “X+”
+  or “A+B”; a campaign year (“服务能力提升年”);
 * bare quoted cores in a context that makes them practices: right after a cue
   verb (实行“周报告、月调度”), a list closed by 等机制 / 这三项…机制, 以“X”为抓手,
   “X”得到落实, quoted members of a cue's list, a run sharing one tail;
 * 《…》 regulation titles ending in a head (制定《中层干部管理办法》);
 * unquoted names ending in a head, starting after the nearest cue verb of the
-  clause (建立高值耗材使用点评和异常使用预警机制), list members after 、 too.
+  clause (建立高值耗材使用点评和异常使用预警机制), list members after 、 too;
+* plain programmes in a lever list (以A、B工程等为抓手).
 
 Skipped: slogans (clause punctuation, 以…为中心), mottos and goals (“…”院训,
 以“…”为目标, …新高地), similes (如同“…”), attributes (有“…”辨识度), honors and
