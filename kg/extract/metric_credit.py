@@ -130,9 +130,9 @@ class CreditIndex:
                 return m.key, SAME_SENTENCE
         for m in here:
             # the figure counts the practice itself: 300余期“人医家乡情”活动, 举办“道德讲堂”12期
-            if m.full and (end <= m.start <= end + ADJACENT or start - ADJACENT <= m.end <= start):
-                if _clause_start(text, m.start) == _clause_start(text, start):
-                    return m.key, SAME_SENTENCE
+            adjacent = end <= m.start <= end + ADJACENT or start - ADJACENT <= m.end <= start
+            if m.full and adjacent and _clause_start(text, m.start) == _clause_start(text, start):
+                return m.key, SAME_SENTENCE
         if before:
             return None
         return self._from_previous(index, text, end) or self._continued(index, text, start) or self._paragraph(index)
@@ -211,9 +211,8 @@ class CreditIndex:
         When the practice is one part of a numbered programme (满意榜 of “三榜”), the
         paragraph reports on the programme: the figure goes to it.
         """
-        sentences = self._ctx.sentences
         first = index
-        while first > 0 and "\n" not in self._ctx.text[sentences[first - 1].end:sentences[first].start]:
+        while first > 0 and not self._opens_paragraph(first):
             first -= 1
         if first == index:
             return None
@@ -230,6 +229,12 @@ class CreditIndex:
             if any(m.key != key and self._opens_clause(ktext, m) for m in self.mentions(k)):
                 return None
         return self._umbrella.get(key, key), PARAGRAPH
+
+    def _opens_paragraph(self, index: int) -> bool:
+        """True when sentence ``index`` starts a paragraph: a line break before it, not after a colon
+        (a line ending with ``：`` introduces the quotation that follows)."""
+        prev, sent = self._ctx.sentences[index - 1], self._ctx.sentences[index]
+        return "\n" in self._ctx.text[prev.end:sent.start] and self._ctx.text[prev.end - 1] not in "：:"
 
     def _opens_clause(self, text: str, m: Mention) -> bool:
         """True when only a subject, a cue verb and a determiner stand between the clause start and ``m``."""
@@ -255,9 +260,9 @@ class CreditIndex:
             pos = plain.find(form)
             while pos >= 0:
                 start, end = kept[pos], kept[pos + len(form) - 1] + 1
-                if len(form) >= MIN_UNQUOTED or (start, end) in quoted_inner:
-                    if start not in found or found[start].end < end:
-                        found[start] = Mention(start, end, key, form not in self._cores)
+                counts = len(form) >= MIN_UNQUOTED or (start, end) in quoted_inner
+                if counts and (start not in found or found[start].end < end):
+                    found[start] = Mention(start, end, key, form not in self._cores)
                 pos = plain.find(form, pos + 1)
         for a, b in quoted:
             inner = _plain(text[a:b])

@@ -11,9 +11,9 @@ looks things up in.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Mapping
 
 from kg.lexicon import LexiconError, alternation, load_jsonl, load_list, load_tsv
 

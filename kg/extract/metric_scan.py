@@ -115,7 +115,7 @@ def _pair_years(text: str, found: list[Candidate], years: list[tuple[int, int, i
     return found
 
 
-def stated_years(text: str, r: MetricRules | None = None, quoted: "Quoted | None" = None) -> list[tuple[int, int, int]]:
+def stated_years(text: str, r: MetricRules | None = None, quoted: Quoted | None = None) -> list[tuple[int, int, int]]:
     """Calendar years a sentence states for its figures.
 
     Args:
@@ -133,7 +133,7 @@ def stated_years(text: str, r: MetricRules | None = None, quoted: "Quoted | None
             if not r.year_base.search(text[: m.start()]) and not quoted[m.start()]]
 
 
-def _rank(text: str, m: re.Match[str], quoted: "Quoted", years, r: MetricRules) -> Candidate | None:
+def _rank(text: str, m: re.Match[str], quoted: Quoted, years, r: MetricRules) -> Candidate | None:
     """A rank (全国第九, 全省第七名) or None for a plain ordinal (第二党支部)."""
     if quoted[m.start("num")]:
         return None

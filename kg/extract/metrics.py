@@ -14,7 +14,7 @@ evidence instead of a second node.
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from kg.chinese import to_simplified
 from kg.extract.context import DocContext, Finding, Link

@@ -309,3 +309,8 @@ def test_metrics_name_keeps_a_head_that_starts_a_word():
 
 def test_metrics_name_starts_after_a_list_number():
     assert names("二、队伍建设1.组建青年突击队4支。") == ["青年突击队数量"]
+
+
+def test_metrics_credit_paragraph_continues_after_a_line_ending_with_a_colon():
+    text = "“夜间门诊”延长了服务时间。护士长这样说：\n“晚上来看病很方便。”去年，夜间接诊患者3200人次。"
+    assert credited(text, [("夜间门诊", ())]) == {"3200": "夜间门诊"}
