@@ -28,6 +28,8 @@ COMMON_WORD = 100
 #: prepositions that are also family names: a three-character list element starting with one is read as
 #: the preposition and a two-character name (由王某, 向李某).
 _PREPOSITION_SURNAMES = "由和于向同与及将把被对为在是从任"
+#: function words that are rarely family names: right after a post they start a clause, not a name.
+_CONJUNCTIONS = frozenset("和与及并或在对为从将把被就是也")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
 
@@ -43,6 +45,7 @@ def _res() -> dict:
         "adverb_follow": re.compile(alternation(adverbs) + alternation(f for f in followers if len(f) > 1)),
         "reference_any": re.compile(alternation(r for r in load_list("leader_references") if len(r) > 1)),
         "stop": re.compile(alternation(load_list("hospital_stop_cues"))),
+        "post": re.compile(alternation(load_list("posts"))),
     }
 
 
@@ -82,8 +85,8 @@ def valid_name(name: str, strict: bool = True) -> bool:
         return False
     if not _has_surname(name) or (len(name) == 4 and name[:2] not in _res()["surnames"]):
         return False
-    if _res()["reference_any"].search(name):
-        return False  # 任我院, 本院
+    if _res()["reference_any"].search(name) or _res()["post"].search(name):
+        return False  # 任我院, 本院; 和院长: a post is no part of a name
     if name in _res()["surnames"]:
         return False  # 司马 alone: a compound family name without a given name
     entry = words.lookup(name)
@@ -118,7 +121,7 @@ def name_after(s: str, i: int, min_strength: float = 0.5) -> tuple[int, int] | N
             # 周某及|主治, 熊某在|讲话: the weak cue ends the shorter name, which wins a tie
             strength -= 2
             pref = 0 if cand[-1] not in NAME_FINAL_CUES else pref
-        if strength < 3 and _res()["weak_followers"].fullmatch(cand[0]):
+        if strength < 3 and cand[0] in _CONJUNCTIONS:
             continue  # 书记和党务工作者: a conjunction after the post, not a family name
         if strength < 3 and not valid_name(cand):
             continue  # an ordinary word needs a clear end to pass as a name (院长高度重视)
