@@ -40,6 +40,10 @@ __all__ = ["DEFAULT_MAX_BYTES", "READERS", "ReadError", "decode_text", "iter_sou
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024  # 20 MB: far above any news article, below memory trouble
 
 RE_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+# Lone UTF-16 surrogates: no output format can carry them (the Turtle writer
+# refuses them, UTF-8 cannot encode them). pypdf can produce them from a
+# damaged ToUnicode map (it decodes with "surrogatepass").
+RE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 _MAX_CONTROL_SHARE = 0.01  # text files have next to no control characters besides \t\n\r\f
 _SAMPLE_CHARS = 20_000  # enough characters to judge a text, cheap on large files
@@ -154,6 +158,8 @@ def read_source(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceText
     reader = READERS[path.suffix.lower()]
     try:
         text, encoding = reader(raw)
+        # One character for one, so offsets into the text stay what they were.
+        text = RE_SURROGATE.sub("\ufffd", text)
         _check_text(text)
     except ReadError as error:
         return Skipped(where, error.reason, error.detail)

@@ -191,6 +191,13 @@ def test_ingest_reader_crash_is_a_broken_file_not_a_failed_build(tmp_path, monke
     assert results[1].text == SIMPLIFIED
 
 
+def test_ingest_lone_surrogates_from_a_reader_become_replacement_characters(tmp_path, monkeypatch):
+    monkeypatch.setitem(ingest.READERS, ".pdf", lambda raw: ("医院\ud835党委\udc00书记", "pdf-text"))
+    source = read_source(_write(tmp_path / "a.pdf", b"%PDF-1.4"))
+    assert source.text == "医院\ufffd党委\ufffd书记"
+    source.text.encode("utf-8")
+
+
 @pytest.mark.parametrize(
     ("name", "encoding"),
     [("good/page.html", "utf-8"), ("good/page_gbk.htm", "gb18030"), ("good/article.pdf", "pdf-text"),
