@@ -297,6 +297,10 @@ def _accept_item(m: str, s: int, e: int, strength: str, trailer: bool) -> tuple[
     name = _plain(m, s, e)
     if not name:
         return None
+    close = max(m.rfind(c, s, e) for c in "”」』")
+    if not ends_with_suffix(name) and s < close and 0 < e - close - 1 <= MAX_TAIL_AFTER_SUFFIX \
+            and ends_with_suffix(_plain(m, s, close)):
+        e, name = close, _plain(m, s, close)  # “全国文明单位”奖牌: the quoted title, not its plaque
     if not ends_with_suffix(name):
         cut = _suffix_end(name)
         whole_ok = strength == "strong" and (quoted or trailer)

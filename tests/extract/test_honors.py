@@ -185,3 +185,11 @@ def test_honors_aspired_titles_are_not_conferred(text):
 
 def test_honors_achieved_grade_is_conferred():
     assert _honors("医院成功创建三级综合医院。") == [("三级综合医院", None, None)]
+
+
+@pytest.mark.parametrize("text, name", [
+    ("医院荣获“全国文明单位”奖牌。", "全国文明单位"),
+    ("区卫健委授予医院“清廉示范科室”牌匾。", "清廉示范科室"),
+])
+def test_honors_token_after_a_quoted_title_is_not_part_of_it(text, name):
+    assert _honors(text) == [(name, None, None)]
