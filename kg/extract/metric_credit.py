@@ -135,7 +135,12 @@ class CreditIndex:
                 return m.key, SAME_SENTENCE
         if before:
             return None
-        return self._from_previous(index, text, end) or self._continued(index, text, start) or self._paragraph(index)
+        return (
+            self._from_previous(index, text, end)
+            or self._continued(index, text, start)
+            or self._since(index, text, start)
+            or self._paragraph(index)
+        )
 
     def _from_previous(self, index: int, text: str, end: int) -> tuple[EntityKey, float] | None:
         """Credit from the sentences before: one practice opening or closing the previous
@@ -202,6 +207,24 @@ class CreditIndex:
                 return (last.key, PREVIOUS_SENTENCE) if carried else None
             pos = _clause_end(text, pos) + 1
         return None
+
+    def _since(self, index: int, text: str, start: int) -> tuple[EntityKey, float] | None:
+        """Credit the figures of a sentence opening with ``(该)品牌创建以来``/``机制实施以来``.
+
+        The head names the practice: the document's one mechanism whose name
+        contains it (or, after a determiner, the one the previous sentence names).
+        """
+        opener = _plain(text[:_clause_end(text, 0)])
+        m = self._r.credit_since.match(opener[self._r.credit_lead.match(opener).end():])
+        if not m:
+            return None
+        if any(text.startswith(w, c) for c in _clause_starts(text, start) for w in self._r.credit.get("parallel", ())):
+            return None
+        owners = {key for label, key in self._labels if m.group("head") in label}
+        if m.group("det") and index > 0:
+            named = {mm.key for mm in self.mentions(index - 1)} & owners
+            owners = named or owners
+        return (owners.pop(), PREVIOUS_SENTENCE) if len(owners) == 1 else None
 
     def _paragraph(self, index: int) -> tuple[EntityKey, float] | None:
         """Credit a figure to the practice a paragraph opens with as its bare subject.
@@ -318,6 +341,11 @@ def _restates(body: str, after: str) -> bool:
     """True when a clause opens with ``CONTINUE_CHARS`` CJK characters that the practice's sentence used after it."""
     head = body[:CONTINUE_CHARS]
     return len(head) == CONTINUE_CHARS and all("\u4e00" <= ch <= "\u9fff" for ch in head) and head in after
+
+
+def _clause_starts(text: str, pos: int) -> list[int]:
+    """Starts of the clauses after the first, up to the one holding ``pos``."""
+    return [i + 1 for i in range(pos) if text[i] in CREDIT_BOUNDARIES]
 
 
 def _clause_start(text: str, pos: int) -> int:

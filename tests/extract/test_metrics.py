@@ -314,3 +314,15 @@ def test_metrics_name_starts_after_a_list_number():
 def test_metrics_credit_paragraph_continues_after_a_line_ending_with_a_colon():
     text = "“夜间门诊”延长了服务时间。护士长这样说：\n“晚上来看病很方便。”去年，夜间接诊患者3200人次。"
     assert credited(text, [("夜间门诊", ())]) == {"3200": "夜间门诊"}
+
+
+def test_metrics_credit_sentence_opening_on_the_time_since_a_practice_began():
+    text = "医院打造“一科一特色”服务品牌。\n品牌创建以来，医院累计开展健康宣教150场。"
+    mechanisms = [("一科一特色服务品牌", ("一科一特色",)), ("清风行动", ())]
+    assert credited(text, mechanisms) == {"150": "一科一特色服务品牌"}
+
+
+def test_metrics_credit_since_opener_needs_one_owner_of_the_head():
+    text = "医院打造“一科一特色”品牌和“红心”品牌。\n品牌创建以来，医院累计开展健康宣教150场。"
+    mechanisms = [("一科一特色品牌", ()), ("红心品牌", ())]
+    assert credited(text, mechanisms) == {}
