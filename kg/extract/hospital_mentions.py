@@ -31,8 +31,8 @@ MAX_PREFIX = 22
 MAX_UNMARKED = 6
 #: administrative letters a short form may start with (市人民医院, 县中医院).
 ADMIN = frozenset("省市县区")
-#: stop cues that also end place and hospital names (协和, 太和, 平和).
-_NAME_FINAL_CUES = frozenset("和")
+#: one-character stop cues that also occur inside words of names (协和, 平和县, 和睦家).
+_WORD_CUES = frozenset("和")
 #: one CJK ideograph.
 CJK = re.compile(r"[\u3400-\u9fff]")
 #: quote marks around nicknames and defined aliases.
@@ -126,8 +126,9 @@ def _name_start(s: str, suf_start: int, floor: int) -> int:
         # unless it is an administrative letter (在市人民医院)
         if len(kept) == 1 and kept not in ADMIN:
             continue
-        if not kept and s[left + cut - 1] in _NAME_FINAL_CUES and words.lookup(s[left + cut - 2 : left + cut]):
-            continue  # 协和医院, 太和县: 和 closes many words and place names
+        at = left + cut - 1  # the cue's last character
+        if s[at] in _WORD_CUES and (words.lookup(s[at - 1 : at + 1]) or words.lookup(s[at : at + 2])):
+            continue  # 协和, 平和县, 和睦家: 和 inside a word is part of the name, not a conjunction
         return left + cut
     return left
 

@@ -156,3 +156,8 @@ def test_hospitals_unmarked_name_on_its_own_line_is_kept():
 def test_hospitals_place_given_before_a_relative_name_makes_a_fuller_alias():
     text = "地处临江“南大门”的区第一人民医院，服务周边群众。区第一人民医院党委召开会议。"
     assert _names(text) == {"区第一人民医院": ["临江区第一人民医院"]}
+
+
+@pytest.mark.parametrize("name", ["平和县医院", "太和县人民医院", "和睦家医院", "北京协和医院"])
+def test_hospitals_he_inside_a_word_stays_in_the_name(name):
+    assert _names(f"日前，{name}党委召开会议。会后，{name}开展义诊。") == {name: []}
