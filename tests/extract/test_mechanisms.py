@@ -181,3 +181,7 @@ def test_mechanisms_plus_pair_that_is_combined_is_a_mix_not_a_name():
 def test_mechanisms_plain_programmes_in_a_lever_list():
     got = set(_mechs("医院以等级复审、青年英才计划、实施名医工程等为抓手，提升水平。"))
     assert got == {"青年英才计划", "名医工程"}
+
+
+def test_mechanisms_spirit_of_a_rule_is_not_the_rule():
+    assert _mechs("科室严格落实中央八项规定精神。") == {}
