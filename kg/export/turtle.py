@@ -71,7 +71,8 @@ _RE_LANG = re.compile(r"[A-Za-z]+(-[A-Za-z0-9]+)*\Z")
 _RE_INTEGER = re.compile(r"[+-]?[0-9]+\Z")
 _RE_DECIMAL = re.compile(r"[+-]?[0-9]*\.[0-9]+\Z")
 _RE_BNODE = re.compile(r"[A-Za-z0-9_]+\Z")
-_IRI_FORBIDDEN = frozenset('<>"{}|^`\\') | {chr(c) for c in range(0x21)}
+#: characters no IRIREF may hold raw (Turtle, N-Triples, N-Quads, TriG).
+IRI_FORBIDDEN = frozenset('<>"{}|^`\\') | {chr(c) for c in range(0x21)}
 
 _ECHAR = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
 
@@ -115,7 +116,7 @@ class _Writer:
         for prefix, ns in self._prefixes:
             if iri.startswith(ns) and _RE_LOCAL.match(iri[len(ns):]):
                 return f"{prefix}:{iri[len(ns):]}"
-        if any(ch in _IRI_FORBIDDEN for ch in iri):
+        if any(ch in IRI_FORBIDDEN for ch in iri):
             raise ValueError(f"IRI not writable in Turtle: {iri!r}")
         return f"<{iri}>"
 
