@@ -29,6 +29,10 @@ from kg.lexicon import alternation, load_list
 MAX_PREFIX = 22
 #: a phrase longer than this before its suffix needs a name marker (省, 市, 大学 …).
 MAX_UNMARKED = 6
+#: a proper noun this common before 医院 (中国) is not taken for a hospital's name on its own.
+PROPER_HEAD_MAX_COUNT = 10000
+#: nor a common noun this common (成就, 关心 are tagged nouns; 鼓楼, 天坛 are rarer).
+COMMON_NOUN_MAX_COUNT = 1000
 #: administrative letters a short form may start with (市人民医院, 县中医院).
 ADMIN = frozenset("省市县区")
 #: one-character stop cues that also occur inside words of names (协和, 平和县, 和睦家).
@@ -180,8 +184,9 @@ def _confirm_bare(s: str, mentions: list[Mention]) -> list[Mention]:
     Without a type word or a name marker, ``X医院`` is as often a verb phrase
     (推动医院, 回望医院) as a name. It stays when it recurs, when it stands in a
     list or after a partner cue (与新桥医院, 、保定医院), when an
-    organisational word follows it (宿迁医院党委), or when it is a line of its
-    own (a site header).
+    organisational word follows it (宿迁医院党委), when it is a line of its
+    own (a site header), or when what precedes 医院 is a noun-like word
+    (鼓楼医院), never a verb (推动医院).
     """
     counts: dict[str, int] = {}
     for m in mentions:
@@ -192,10 +197,29 @@ def _confirm_bare(s: str, mentions: list[Mention]) -> list[Mention]:
     for m in mentions:
         head = m.name[:-2]
         bare = m.name.endswith("医院") and not _type_word_re().search(m.name) and not marker.search(head)
-        if bare and counts[m.name] < 2 and not m.partner and not follow.match(s, m.end) and not _own_line(s, m):
+        supported = (
+            counts[m.name] >= 2 or m.partner or follow.match(s, m.end) or _own_line(s, m) or _proper_head(s, m)
+        )
+        if bare and not supported:
             continue
         out.append(m)
     return out
+
+
+def _proper_head(s: str, m: Mention) -> bool:
+    """True when the part before 医院 is one word that may be a place or proper name
+    (鼓楼, 积水潭, 湘雅: nouns; not verbs like 推动, 回望 or time words like 目前),
+    not too common (中国), and not the start of a quoted title (“中国医院…团队”)."""
+    head = m.name[:-2]
+    if not 2 <= len(head) <= 3 or (m.start > 0 and s[m.start - 1] in QUOTES):
+        return False
+    entry = words.lookup(head)
+    if entry is None:
+        return False  # unknown to the dictionary: as likely 管好/做强 as a place
+    count, tag = entry
+    if tag.startswith(("ns", "nz", "nr")):
+        return count < PROPER_HEAD_MAX_COUNT
+    return tag == "n" and count < COMMON_NOUN_MAX_COUNT  # 鼓楼, 天坛; not 成就, 关心
 
 
 def _own_line(s: str, m: Mention) -> bool:

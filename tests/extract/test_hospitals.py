@@ -161,3 +161,13 @@ def test_hospitals_place_given_before_a_relative_name_makes_a_fuller_alias():
 @pytest.mark.parametrize("name", ["平和县医院", "太和县人民医院", "和睦家医院", "北京协和医院"])
 def test_hospitals_he_inside_a_word_stays_in_the_name(name):
     assert _names(f"日前，{name}党委召开会议。会后，{name}开展义诊。") == {name: []}
+
+
+@pytest.mark.parametrize("phrase", ["推动医院高质量发展", "关心医院职工", "管好医院", "目前医院有职工", "“中国医院科学抗疫团队”"])
+def test_hospitals_verb_or_common_word_before_hospital_is_no_name(phrase):
+    assert _names(f"会上，{phrase}，大家鼓掌。") == {}
+
+
+@pytest.mark.parametrize("name", ["鼓楼医院", "天坛医院", "湘雅医院"])
+def test_hospitals_proper_word_before_hospital_is_a_name_even_once(name):
+    assert _names(f"会上，{name}的专家作报告。") == {name: []}
