@@ -130,12 +130,11 @@ class KnowledgeGraph:
             self.rejected.append(Rejected(relation, RejectReason.DOMAIN_RANGE))
             return False
         if not self._g.has_edge(subj, obj, key=pred):
-            self._g.add_edge(subj, obj, key=pred, evidence=set(), confidence=relation.confidence)
-        data = self._g.edges[subj, obj, pred]
-        data["evidence"].add(relation.evidence)
-        per_sentence = data.setdefault("evidence_confidence", {})
-        per_sentence[relation.evidence] = max(per_sentence.get(relation.evidence, 0.0), relation.confidence)
-        data["confidence"] = max(data["confidence"], relation.confidence)
+            # Supporting sentence -> best confidence of the rules that found it;
+            # the edge's evidence and confidence are both derived from this.
+            self._g.add_edge(subj, obj, key=pred, evidence={})
+        evidence: dict[Evidence, float] = self._g.edges[subj, obj, pred]["evidence"]
+        evidence[relation.evidence] = max(evidence.get(relation.evidence, 0.0), relation.confidence)
         return True
 
     # -- reading --------------------------------------------------------
@@ -177,10 +176,10 @@ class KnowledgeGraph:
         out = []
         for subj, obj, pred, data in self._g.edges(keys=True, data=True):
             if predicate is None or pred == predicate:
-                evidence = tuple(sorted(data["evidence"]))
-                per_sentence = data.get("evidence_confidence", {})
-                confidences = tuple(per_sentence.get(ev, data["confidence"]) for ev in evidence)
-                out.append(Edge(subj, pred, obj, evidence, data["confidence"], confidences))
+                per_sentence: dict[Evidence, float] = data["evidence"]
+                evidence = tuple(sorted(per_sentence))
+                confidences = tuple(per_sentence[ev] for ev in evidence)
+                out.append(Edge(subj, pred, obj, evidence, max(confidences), confidences))
         return sorted(out)
 
     def degree(self, key: EntityKey) -> int:
