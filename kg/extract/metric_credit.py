@@ -135,10 +135,13 @@ class CreditIndex:
                 return m.key, SAME_SENTENCE
         if before:
             return None
+        starts = (0, *_clause_starts(text, start))
+        if any(text.startswith(self._r.credit.get("parallel", ()), c) for c in starts):
+            return None  # 此外/同时 turns to another matter: nothing before the sentence is credited
         return (
             self._from_previous(index, text, end)
             or self._continued(index, text, start)
-            or self._since(index, text, start)
+            or self._since(index, text)
             or self._paragraph(index)
         )
 
@@ -208,7 +211,7 @@ class CreditIndex:
             pos = _clause_end(text, pos) + 1
         return None
 
-    def _since(self, index: int, text: str, start: int) -> tuple[EntityKey, float] | None:
+    def _since(self, index: int, text: str) -> tuple[EntityKey, float] | None:
         """Credit the figures of a sentence opening with ``(该)品牌创建以来``/``机制实施以来``.
 
         The head names the practice: the document's one mechanism whose name
@@ -217,8 +220,6 @@ class CreditIndex:
         opener = _plain(text[:_clause_end(text, 0)])
         m = self._r.credit_since.match(opener[self._r.credit_lead.match(opener).end():])
         if not m:
-            return None
-        if any(text.startswith(w, c) for c in _clause_starts(text, start) for w in self._r.credit.get("parallel", ())):
             return None
         owners = {key for label, key in self._labels if m.group("head") in label}
         if m.group("det") and index > 0:
@@ -230,7 +231,8 @@ class CreditIndex:
         """Credit a figure to the practice a paragraph opens with as its bare subject.
 
         ``患者体验“满意榜”将服务精度转化为民生温度。2024年，…满意度为93.75%`` - the
-        paragraph is about the practice until a later sentence adopts another one.
+        paragraph is about the practice until a later sentence adopts another one or
+        turns to another matter (此外/同时).
         When the practice is one part of a numbered programme (满意榜 of “三榜”), the
         paragraph reports on the programme: the figure goes to it.
         """
@@ -247,8 +249,11 @@ class CreditIndex:
         if descriptor and (len(descriptor) > PARAGRAPH_DESCRIPTOR or self._r.credit_prefix.match(descriptor)):
             return None  # the practice must be the subject, not adopted by one (医院推出“X”)
         key = fmentions[0].key
+        parallel = self._r.credit.get("parallel", ())
         for k in range(first + 1, index):
             ktext = self._sentence_text(k)
+            if ktext.startswith(parallel):
+                return None  # 此外，… turns to another matter
             if any(m.key != key and self._opens_clause(ktext, m) for m in self.mentions(k)):
                 return None
         return self._umbrella.get(key, key), PARAGRAPH

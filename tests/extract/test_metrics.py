@@ -326,3 +326,8 @@ def test_metrics_credit_since_opener_needs_one_owner_of_the_head():
     text = "医院打造“一科一特色”品牌和“红心”品牌。\n品牌创建以来，医院累计开展健康宣教150场。"
     mechanisms = [("一科一特色品牌", ()), ("红心品牌", ())]
     assert credited(text, mechanisms) == {}
+
+
+def test_metrics_credit_paragraph_topic_ends_at_a_parallel_opener():
+    text = "“夜间门诊”延长了服务时间。此外，医院新建病区3个。"
+    assert credited(text, [("夜间门诊", ())]) == {}
