@@ -7,8 +7,14 @@ under the final name (``os.replace`` is atomic on POSIX within one folder).
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
+
+#: ``write_bytes`` temporaries: mkstemp(prefix=".<name>.", suffix=".part").
+RE_STALE_FILE = re.compile(r"\..+\.[a-z0-9_]+\.part")
+#: ``kg.export.store`` temporaries: mkdtemp(prefix=".store.", suffix=".part" or ".old").
+RE_STALE_DIR = re.compile(r"\.store\.[a-z0-9_]+\.(?:part|old)")
 
 
 def write_bytes(path: str | os.PathLike, data: bytes) -> Path:
@@ -38,10 +44,19 @@ def write_text(path: str | os.PathLike, text: str) -> Path:
 
 
 def remove_stale_parts(folder: str | os.PathLike) -> int:
-    """Delete temporary ``.*.part`` files and folders left by a killed earlier run.
+    """Delete temporary files and folders left in ``folder`` by a killed earlier run.
 
-    Only names made by ``write_bytes`` (and the store exporter's ``.store.*.part``
-    folders) are touched. Returns how many were removed.
+    Only names this package makes are touched: ``.<name>.<random>.part``
+    files (``write_bytes``) and ``.store.<random>.part`` / ``.old`` folders
+    (``kg.export.store``). The output folder may be any folder the user
+    names, so hidden sub-folders (``.git``, ``.cache``) are not searched
+    and symbolic links are not followed.
+
+    Args:
+        folder: the output folder.
+
+    Returns:
+        How many files and folders were removed.
     """
     import shutil
 
@@ -49,10 +64,14 @@ def remove_stale_parts(folder: str | os.PathLike) -> int:
     if not root.is_dir():
         return 0
     removed = 0
-    for path in sorted(root.rglob(".*.part"), reverse=True):
-        if path.is_dir():
-            shutil.rmtree(path, ignore_errors=True)
-        else:
-            path.unlink(missing_ok=True)
-        removed += 1
+    for dirpath, dirnames, filenames in os.walk(root):
+        for name in sorted(dirnames):
+            if RE_STALE_DIR.fullmatch(name):
+                shutil.rmtree(Path(dirpath, name), ignore_errors=True)
+                removed += 1
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if RE_STALE_FILE.fullmatch(name):
+                Path(dirpath, name).unlink(missing_ok=True)
+                removed += 1
     return removed

@@ -35,6 +35,20 @@ def test_atomic_remove_stale_parts_only_touches_temp_names(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["graph.ttl", "notes.part"]
 
 
+def test_atomic_remove_stale_parts_leaves_other_programs_files_alone(tmp_path):
+    (tmp_path / "hospitals").mkdir()
+    (tmp_path / "hospitals" / ".0123abcd.html.k2j_x9qa.part").write_text("ours, in a sub-folder")
+    (tmp_path / ".store.k2j_x9qa.part").mkdir()
+    (tmp_path / ".store.k2j_x9qa.old").mkdir()
+    (tmp_path / ".download.part").write_text("no random middle: not ours")
+    (tmp_path / ".photos.abc.part").mkdir()  # a folder not named .store.*: not ours
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / ".index.abc.part").write_text("inside a hidden folder: not searched")
+    assert remove_stale_parts(tmp_path) == 3
+    left = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*"))
+    assert left == [".download.part", ".git", ".git/.index.abc.part", ".photos.abc.part", "hospitals"]
+
+
 def test_atomic_build_killed_midway_keeps_previous_outputs(tmp_path, seeds_dir):
     # a first, complete build of the seeds is "the previous outputs"
     out = tmp_path / "out"
