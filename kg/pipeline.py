@@ -106,7 +106,7 @@ def read_and_extract(
             if on_skip:
                 on_skip(result)
             continue
-        if cache and not from_cache:
+        if cache and not from_cache and not result.problems:  # a failed extractor must run again next time
             cache.put(source, result)
         facts.append(result)
         if progress:
