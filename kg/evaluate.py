@@ -64,7 +64,12 @@ _TYPE = _RDF + "type"
 _DERIVED = str(PROV.wasDerivedFrom)
 _CLASSES = {str(HKG[t.value]): t.value.lower() for t in EntityType}
 _PREDICATES = {str(HKG[p.value]): p.value for p in Predicate}
-_RDF_EXTENSIONS = {"ttl", "nt", "nq", "trig", "jsonld", "rdf", "owl", "n3"}
+#: RDF file extensions read by their own syntax (``.owl`` is RDF/XML, which
+#: pyoxigraph's ``from_extension`` does not know); anything else is Turtle.
+_RDF_FORMATS = {
+    **{ext: ox.RdfFormat.from_extension(ext) for ext in ("ttl", "nt", "nq", "trig", "jsonld", "rdf", "n3")},
+    "owl": ox.RdfFormat.RDF_XML,
+}
 
 
 @dataclass(frozen=True)
@@ -230,7 +235,7 @@ class _GraphIndex:
         ext = path.suffix.lstrip(".").lower()
         # other RDF outputs of a build are read too (quads: the union of the named graphs);
         # anything else is taken as Turtle (from_extension maps .txt to N-Triples)
-        fmt = ox.RdfFormat.from_extension(ext) if ext in _RDF_EXTENSIONS else ox.RdfFormat.TURTLE
+        fmt = _RDF_FORMATS.get(ext, ox.RdfFormat.TURTLE)
         self.props: dict[object, dict[str, list[object]]] = defaultdict(lambda: defaultdict(list))
         self.derived: dict[object, list[object]] = defaultdict(list)  # document -> nodes derived from it
         for t in ox.parse(path=str(path), format=fmt):

@@ -6,6 +6,7 @@ import json
 import re
 
 import pytest
+import rdflib
 
 from kg.evaluate import evaluate, format_report
 from kg.evaluate_match import lenient_similarity, normalize_name, normalize_unit
@@ -82,6 +83,15 @@ def test_evaluate_exact_match_scores_one(tmp_path):
         assert (score.tp, score.fp, score.fn) == (1, 0, 0), kind
     assert prf(report.relation_micro) == (1.0, 1.0, 1.0)
     assert prf(report.entity_micro) == (1.0, 1.0, 1.0)
+
+
+def test_evaluate_reads_an_owl_file_as_rdf_xml(tmp_path):
+    run(tmp_path, PERFECT, GOLD)
+    graph = rdflib.Graph().parse(tmp_path / "build" / "graph.ttl", format="turtle")
+    owl = tmp_path / "graph.owl"
+    graph.serialize(owl, format="xml")
+    report = evaluate(tmp_path / "gold", owl)
+    assert prf(report.relation_micro) == (1.0, 1.0, 1.0)
 
 
 def test_evaluate_alias_match(tmp_path):
