@@ -33,6 +33,10 @@ from kg.extract.numbers import NumberError, parse_number
 
 #: "respectively": the figures after it share the subject before it.
 RESPECTIVELY = "分别"
+#: kinds of figures that hold for each of several listed items (门诊、住院患者满意度均为95%).
+DISTRIBUTED_KINDS = ("rank", "percent")
+#: longest listed item distributed over.
+MAX_ITEM = 4
 #: how far before a figure a bare number sharing its unit may start (1.3和0.8个百分点).
 SHARED_WINDOW = 16
 
@@ -75,6 +79,7 @@ def scan(text: str, r: MetricRules | None = None, rejected: list[tuple[int, str]
     for m in r.rank.finditer(text):
         cand = _rank(text, m, quoted, years, r)
         if cand is not None:
+            found.extend(_distributed(text, cand))
             found.append(cand)
             consumed.append((m.start(), m.end()))
     for m in r.quantity.finditer(text):
@@ -95,6 +100,7 @@ def scan(text: str, r: MetricRules | None = None, rejected: list[tuple[int, str]
             # 满意度为93.75%，较上年提升了8个百分点: the change is named after the figure before it
             cand = replace(cand, name=strip_suffix(found[-1].name) + cand.name)
         found.extend(_shared_unit(text, cand, consumed, r))
+        found.extend(_distributed(text, cand))
         found.append(cand)
     return _pair_years(text, sorted(found, key=lambda c: c.start), years)
 
@@ -131,6 +137,30 @@ def stated_years(text: str, r: MetricRules | None = None, quoted: Quoted | None 
     quoted = quoted or Quoted(text)
     return [(m.start(), m.end(), int(m.group("year2") or m.group("year"))) for m in r.year.finditer(text)
             if not r.year_base.search(text[: m.start()]) and not quoted[m.start()]]
+
+
+def _distributed(text: str, cand: Candidate) -> list[Candidate]:
+    """Copies of a share or rank for the parallel items listed before its name.
+
+    ``门诊、住院患者满意度居全省第一`` states a rank for each of 门诊 and 住院
+    (a count would be their total, so only shares and ranks are distributed).
+    Items are bare words of the length of the name's first word, none of
+    them holding a number; ``分别`` lists are handled by their own rule.
+    """
+    if cand.kind not in DISTRIBUTED_KINDS:
+        return []
+    head = clause_start(text, cand.start, CLAUSE_BOUNDARIES)
+    name_start = clause_start(text, cand.start, NAME_BOUNDARIES)
+    if name_start <= head or text[name_start - 1] != "、" or RESPECTIVELY in text[head:cand.end]:
+        return []
+    items = text[head:name_start - 1].split("、")
+    size = len(items[0])
+    first = text[name_start:name_start + size]
+    if not (0 < size <= MAX_ITEM and cand.name.startswith(first)) or first in items:
+        return []
+    if any(len(i) != size or not all("\u4e00" <= ch <= "\u9fff" for ch in i) for i in items):
+        return []
+    return [replace(cand, name=i + cand.name[size:]) for i in items]
 
 
 def _rank(text: str, m: re.Match[str], quoted: Quoted, years, r: MetricRules) -> Candidate | None:

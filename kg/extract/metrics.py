@@ -49,7 +49,7 @@ def extract(ctx: DocContext) -> Iterable[Finding]:
         return []
     r = rules()
     credit = CreditIndex(ctx, r)
-    known: dict[tuple[str, str, str], list[tuple[Candidate, Entity]]] = {}
+    known: dict[tuple[str, str, str], list[tuple[Candidate, Entity, int]]] = {}
     findings: list[Finding] = []
     for index, sent in enumerate(ctx.sentences):
         text = ctx.match_text[sent.start:sent.end]
@@ -73,12 +73,14 @@ def _entity(
     sent: Sentence,
     cand: Candidate,
     hospital: EntityKey,
-    known: dict[tuple[str, str, str], list[tuple[Candidate, Entity]]],
+    known: dict[tuple[str, str, str], list[tuple[Candidate, Entity, int]]],
 ) -> Entity:
     """The Metric entity of a figure; a repeat of an earlier figure of the document reuses it."""
     value = format_decimal(cand.value)
     group = known.setdefault((hospital.parts[0], value, cand.unit), [])
-    for earlier, entity in group:
+    for earlier, entity, where in group:
+        if where == sent.start and (earlier.start, earlier.end) == (cand.start, cand.end):
+            continue  # one figure distributed over listed items (门诊、住院…第一): one metric each
         if _same_thing(earlier, cand):
             return entity
     name = to_simplified(cand.name)
@@ -94,7 +96,7 @@ def _entity(
         approximate=cand.approximate,
         rule_id=cand.rule_id,
     )
-    group.append((cand, entity))
+    group.append((cand, entity, sent.start))
     return entity
 
 

@@ -331,3 +331,16 @@ def test_metrics_credit_since_opener_needs_one_owner_of_the_head():
 def test_metrics_credit_paragraph_topic_ends_at_a_parallel_opener():
     text = "“夜间门诊”延长了服务时间。此外，医院新建病区3个。"
     assert credited(text, [("夜间门诊", ())]) == {}
+
+
+def test_metrics_scan_distributes_a_rank_over_listed_items():
+    assert names("门诊、住院患者满意度居全市第一。") == ["门诊患者满意度居全市排名", "住院患者满意度居全市排名"]
+
+
+def test_metrics_scan_does_not_distribute_a_count():
+    assert names("党员、干部参加培训500人次。") == ["干部参加培训人次"]
+
+
+def test_metrics_extract_keeps_one_metric_per_listed_item():
+    ctx = context("门诊、住院患者满意度均达到96%。")
+    assert len({f.entity.key for f in metrics.extract(ctx)}) == 2
