@@ -10,28 +10,9 @@ file ``X.json`` (``"doc": "X.txt"``) the ``hkg:Document`` nodes whose
   ``rdf:Statement`` s derived from the document (a relation belongs to every
   document that has evidence for it; several sentences count once).
 
-Matching rules (``kg.evaluate_match`` implements them):
+Matching rules are in ``kg.evaluate_match`` (names, similarity, one-to-one
+pairing). This module adds how gold and graph are read and counted:
 
-* Names are normalized on both sides: full-width ASCII folded, pinyin markup
-  ``(yī)`` removed, whitespace and quote marks removed, Traditional ->
-  Simplified (OpenCC ``t2s``), ASCII lower-cased.
-* Hospital, leader: exact, a match when any predicted name (label or
-  altLabel) equals the gold name or a gold alias. Leader entities match by
-  name alone; ``hasLeader`` needs the hospital and the leader to match.
-* Honor, mechanism: lenient. Two names match when equal, when the shorter one
-  (2+ characters) is contained in the longer (``三榜`` in ``三榜赛马机制``), or
-  when the Dice coefficient of their character bigrams is >= 0.5; bigrams
-  keep the order of characters, which a bag of characters would not. The best
-  pair over names and aliases counts. ``receivedHonor`` also needs the
-  hospital and a compatible year (equal, or missing on either side); the
-  recipient unit is not required, its agreement is reported apart.
-* Metric: value (relative tolerance 1e-6) and unit (normalized; ``个百分点``
-  = ``百分点``) must agree; the name is not required. ``reportsMetric``:
-  hospital + metric; ``measuredBy``: mechanism (lenient) + metric.
-* One-to-one: pairs are taken greedily by best score (name similarity, then
-  agreeing year/unit break ties), then gold order, then predicted order
-  (sorted by IRI), so a duplicated prediction counts once as a hit and then
-  as spurious.
 * Gold entities are de-duplicated the way the graph merges nodes: hospitals
   and mechanisms by name (a practice run by two hospitals is one node),
   leaders by name + hospital, honors by name + hospital + year + unit;
