@@ -10,6 +10,7 @@ so every output is deterministic.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from decimal import Decimal
 from enum import Enum
 
@@ -80,9 +81,15 @@ class Edge:
             The sentence's entry in ``evidence_confidence``, else the relation's
             ``confidence`` (when per-sentence values are unknown).
         """
-        if len(self.evidence_confidence) == len(self.evidence) and evidence in self.evidence:
-            return self.evidence_confidence[self.evidence.index(evidence)]
-        return self.confidence
+        return self._confidence_by_evidence.get(evidence, self.confidence)
+
+    @cached_property
+    def _confidence_by_evidence(self) -> dict[Evidence, float]:
+        # Built once per edge: exporters ask for every sentence, and a list
+        # search per sentence made an edge with n sentences cost n^2.
+        if len(self.evidence_confidence) != len(self.evidence):
+            return {}
+        return dict(zip(self.evidence, self.evidence_confidence))
 
 
 @dataclass
