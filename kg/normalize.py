@@ -28,6 +28,7 @@ Order, and why it differs from the obvious one:
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Callable, Sequence
@@ -167,7 +168,11 @@ def _doubled_spans(text: str) -> list[tuple[int, int, int]]:
     if not anchors:
         return []
     candidates = [(m.start(), m.end(), len(m.group(2)), True) for m in anchors]
-    covered = [(m.start(), m.end()) for m in anchors]
+    # Anchors come from one finditer: sorted and disjoint, so the only one that
+    # can overlap [s, e) is the last starting before e (a bisection, not a scan:
+    # a text doubled throughout has an anchor on every line).
+    anchor_starts = [m.start() for m in anchors]
+    anchor_ends = [m.end() for m in anchors]
     # Short doubled chunks only matter next to an anchor: search the lines around it.
     seen_lo = 0
     for m in anchors:
@@ -175,7 +180,8 @@ def _doubled_spans(text: str) -> list[tuple[int, int, int]]:
         lo = max(lo, seen_lo)  # windows of neighbouring anchors overlap
         for short in RE_DOUBLED_SHORT.finditer(text, lo, hi):
             s, e = short.span()
-            if not any(a < e and s < b for a, b in covered):
+            before = bisect.bisect_left(anchor_starts, e) - 1
+            if before < 0 or anchor_ends[before] <= s:
                 candidates.append((s, e, len(short.group(1)), False))
         seen_lo = max(seen_lo, hi)
     candidates.sort()

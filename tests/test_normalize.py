@@ -301,6 +301,18 @@ def test_normalize_100kb_is_fast():
     assert time.perf_counter() - started < 0.5  # ~20 ms on a laptop; generous for loaded CI
 
 
+def test_normalize_text_doubled_throughout_is_linear():
+    # A "fake bold" PDF prints every line twice: an anchor on every line must not make it quadratic.
+    line = "党建引领医院发展党建引领医院发展，，全院党员积极参加主题教育活动取得实效\n"
+    text = "".join(line.replace("党建", f"党建{i % 97:02d}") for i in range(12_000))
+    normalize("医院。")
+    started = time.perf_counter()
+    result = normalize(text)
+    assert time.perf_counter() - started < 2.0  # ~0.25 s; the quadratic overlap scan took ~10 s
+    assert result.text.count("党建00引领医院发展，全院党员") == 124  # every copy collapsed (12000 lines / 97)
+    assert "发展党建00引领" not in result.text and "，，" not in result.text
+
+
 def test_normalize_number_split_at_column_edge_is_joined():
     text = "全院党员人数逐年增加，今年已达到1\n28名，其中新发展党员二十名，均来自临床一线科室\n"
     assert "128名" in normalize(text).text
