@@ -91,11 +91,14 @@ def _is_hidden(name: str) -> bool:
     return name.startswith(".")
 
 
-def _walk(folder: Path) -> Iterator[Path | Skipped]:
-    """Files with a reader under ``folder``, hidden names skipped; unreadable folders and unreadable article formats reported."""
+def _walk(folder: Path, excluded: frozenset[Path] = frozenset()) -> Iterator[Path | Skipped]:
+    """Files with a reader under ``folder``, hidden names skipped; unreadable folders and unreadable article formats reported.
+
+    Sub-folders whose resolved path is in ``excluded`` are passed over without a word.
+    """
     errors: list[OSError] = []
     for root, dirs, files in os.walk(folder, onerror=errors.append):
-        dirs[:] = [d for d in dirs if not _is_hidden(d)]
+        dirs[:] = [d for d in dirs if not _is_hidden(d) and (not excluded or Path(root, d).resolve() not in excluded)]
         for name in files:
             if _is_hidden(name):
                 continue
@@ -108,13 +111,13 @@ def _walk(folder: Path) -> Iterator[Path | Skipped]:
         yield Skipped(Path(error.filename or folder).as_posix(), SkipReason.UNREADABLE, error.strerror or "")
 
 
-def _collect(inputs: Sequence[str | Path]) -> list[Path | Skipped]:
-    """Expand folders; report missing paths and explicit files of unknown type."""
+def _collect(inputs: Sequence[str | Path], excluded: frozenset[Path] = frozenset()) -> list[Path | Skipped]:
+    """Expand folders (passing over ``excluded`` sub-folders); report missing paths and explicit files of unknown type."""
     found: list[Path | Skipped] = []
     for item in inputs:
         path = Path(item)
         if path.is_dir():
-            found.extend(_walk(path))
+            found.extend(_walk(path, excluded))
         elif not path.exists() and not path.is_symlink():
             found.append(Skipped(path.as_posix(), SkipReason.NOT_FOUND))
         elif path.suffix.lower() not in READERS:
@@ -175,7 +178,7 @@ def read_source(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceText
 
 
 def iter_sources(
-    inputs: Sequence[str | Path], *, max_bytes: int = DEFAULT_MAX_BYTES
+    inputs: Sequence[str | Path], *, max_bytes: int = DEFAULT_MAX_BYTES, exclude: Sequence[str | Path] = ()
 ) -> Iterator[SourceText | Skipped]:
     """Yield every input file, decoded, or the reason it was left out.
 
@@ -190,12 +193,17 @@ def iter_sources(
         inputs: files and folders.
         max_bytes: size limit per file, default 20 MB (``DEFAULT_MAX_BYTES``);
             larger files are skipped as TOO_LARGE without being read.
+        exclude: folders passed over without a word when they turn up inside
+            a searched folder (the build's own output folder, whose HTML
+            pages would otherwise be read as articles on the next build).
+            Inputs named directly are always read.
 
     Returns:
         An iterator of ``SourceText`` and ``Skipped``, in path order.
     """
     seen: set[str] = set()
-    for entry in sorted(_collect(inputs), key=_sort_key):
+    excluded = frozenset(Path(folder).resolve() for folder in exclude)
+    for entry in sorted(_collect(inputs, excluded), key=_sort_key):
         key = _sort_key(entry)
         if key in seen:
             continue

@@ -223,3 +223,18 @@ def test_skipped_message_is_one_line_whatever_the_detail_or_path():
     item = Skipped("in/bad\nname.pdf", SkipReason.BROKEN, "reader failed: ValueError: first line\n  second line\n")
     assert item.message() == "in/bad\\nname.pdf: skipped: damaged file (reader failed: ValueError: first line second line)"
     assert Skipped("a.txt", SkipReason.EMPTY).message() == "a.txt: skipped: empty"
+
+
+def test_ingest_excluded_folder_is_passed_over_inside_a_searched_folder(tmp_path, monkeypatch):
+    article = _write(tmp_path / "corpus" / "a.txt", SIMPLIFIED.encode("utf-8"))
+    _write(tmp_path / "corpus" / "out" / "index.html", b"<html><body><p>\xe5\x8c\xbb\xe9\x99\xa2</p></body></html>")
+    _write(tmp_path / "corpus" / "out" / "hospitals" / "0123456789abcdef.html", b"<html></html>")
+    out = tmp_path / "corpus" / "out"
+    found = list(iter_sources([tmp_path / "corpus"], exclude=[out]))
+    assert [s.path for s in found] == [article.as_posix()]
+    # relative and absolute spellings of the folder are the same folder
+    monkeypatch.chdir(tmp_path)
+    assert [s.path for s in iter_sources(["corpus"], exclude=["corpus/./out"])] == ["corpus/a.txt"]
+    # without exclude, and when the folder is itself an input, it is read
+    assert len(list(iter_sources([tmp_path / "corpus"]))) == 3
+    assert len(list(iter_sources([out], exclude=[out]))) == 2
