@@ -49,13 +49,17 @@ def resource_path(name: str, folder: Path | None = None, suffix: str = ".txt") -
     return path if path.suffix else path.with_suffix(suffix)
 
 
-def _lines(path: Path) -> Iterator[tuple[int, str]]:
-    """(line number, content) of the non-blank, non-comment lines of a file."""
+def _lines(path: Path, keep_tabs: bool = False) -> Iterator[tuple[int, str]]:
+    """(line number, content) of the non-blank, non-comment lines of a file.
+
+    Trailing whitespace is dropped, except with ``keep_tabs`` (a TSV row whose
+    last cell is empty ends with a tab; its cells are stripped one by one).
+    """
     if not path.is_file():
         raise LexiconError(f"{path}: resource file not found")
     with path.open(encoding="utf-8") as fh:
         for number, raw in enumerate(fh, 1):
-            line = raw.rstrip("\r\n").rstrip()
+            line = raw.rstrip("\r\n") if keep_tabs else raw.rstrip()  # TSV cells are stripped one by one
             if line.strip() and not line.lstrip().startswith("#"):
                 yield number, line
 
@@ -100,7 +104,7 @@ def load_tsv(name: str, required: tuple[str, ...] = (), key: str | None = None) 
             wrong number of cells, an empty key cell, or a duplicate key.
     """
     path = resource_path(name, suffix=".tsv")
-    lines = _lines(path)
+    lines = _lines(path, keep_tabs=True)
     try:
         _, header_line = next(lines)
     except StopIteration:

@@ -43,6 +43,12 @@ def test_lexicon_tsv_rows_by_header(lexdir):
         rows[0]["unit"] = "x"  # rows are read-only
 
 
+def test_lexicon_tsv_last_cell_may_be_empty(lexdir):
+    (lexdir / "t.tsv").write_text("a\tb\n1\t\n2\t3 \n", encoding="utf-8")
+    rows = lexicon.load_tsv("t", required=("a", "b"), key="a")
+    assert [dict(r) for r in rows] == [{"a": "1", "b": ""}, {"a": "2", "b": "3"}]
+
+
 @pytest.mark.parametrize(
     "body, message",
     [
