@@ -28,7 +28,7 @@ from kg.chinese import to_simplified
 from kg.extract.context import DocContext
 from kg.extract.metric_rules import MetricRules, rules
 from kg.extract.metric_text import CLAUSE_BOUNDARIES, QUOTE_CHARS, quoted_spans
-from kg.records import EntityKey
+from kg.records import EntityKey, Sentence
 from kg.vocab import EntityType
 
 #: forms shorter than this must be quoted in the text to count as a mention.
@@ -65,9 +65,20 @@ class Mention:
 class CreditIndex:
     """Finds mechanism mentions per sentence and decides what a figure is credited to."""
 
-    def __init__(self, ctx: DocContext, r: MetricRules | None = None) -> None:
+    def __init__(
+        self, ctx: DocContext, r: MetricRules | None = None, units: list[tuple[Sentence, str]] | None = None
+    ) -> None:
+        """Index the mechanisms found in ``ctx``.
+
+        Args:
+            ctx: the document, with the mechanisms found.
+            r: the rules.
+            units: the sentences credit works on with their match text (default: ``ctx.sentences``);
+                ``credit`` and ``mentions`` take indices into it.
+        """
         self._ctx = ctx
         self._r = r or rules()
+        self._units = units or [(s, ctx.match_text[s.start:s.end]) for s in ctx.sentences]
         self._forms: dict[str, EntityKey] = {}
         self._cores: set[str] = set()
         self._labels: list[tuple[str, EntityKey]] = []
@@ -100,8 +111,7 @@ class CreditIndex:
     def mentions(self, index: int) -> list[Mention]:
         """Mechanism mentions of sentence ``index`` (cached), in text order."""
         if index not in self._cache:
-            sent = self._ctx.sentences[index]
-            self._cache[index] = self._find(self._ctx.match_text[sent.start:sent.end])
+            self._cache[index] = self._find(self._units[index][1])
         return self._cache[index]
 
     def credit(self, index: int, start: int, end: int) -> tuple[EntityKey, float] | None:
@@ -261,7 +271,7 @@ class CreditIndex:
     def _opens_paragraph(self, index: int) -> bool:
         """True when sentence ``index`` starts a paragraph: a line break before it, not after a colon
         (a line ending with ``：`` introduces the quotation that follows)."""
-        prev, sent = self._ctx.sentences[index - 1], self._ctx.sentences[index]
+        prev, sent = self._units[index - 1][0], self._units[index][0]
         return "\n" in self._ctx.text[prev.end:sent.start] and self._ctx.text[prev.end - 1] not in "：:"
 
     def _opens_clause(self, text: str, m: Mention) -> bool:
@@ -274,8 +284,7 @@ class CreditIndex:
         return bool(self._r.credit_prefix.match(prefix))
 
     def _sentence_text(self, index: int) -> str:
-        sent = self._ctx.sentences[index]
-        return self._ctx.match_text[sent.start:sent.end]
+        return self._units[index][1]
 
     def _find(self, text: str) -> list[Mention]:
         """Mentions in one sentence: known forms in the quote-free view, then quoted parts of labels."""

@@ -14,6 +14,7 @@ evidence instead of a second node.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from kg.chinese import to_simplified
@@ -32,6 +33,12 @@ NAME_SUFFIXES = ("数量", "排名", "人次")
 SAME_THING_CHARS = 2
 #: names of two equal figures this similar are one metric stated twice.
 SAME_NAME_DICE = 0.5
+#: what ends a sentence, or a piece that may end at a line break (a headline, a colon before a quote).
+SENTENCE_FINAL = "。！？!?；;…”\"』」’：:）)》"
+#: marks inside a piece that show it is running text, not a headline.
+CLAUSE_MARKS = "，,"
+#: a next line opening with a list number starts an item of its own (2、…, 3. …).
+RE_LIST_ITEM = re.compile(r"[\d一二三四五六七八九十]{1,2}[、.．）)]")
 _NUMBER_CHARS = frozenset("0123456789" + CN_NUMERAL_CHARS)
 
 
@@ -48,15 +55,15 @@ def extract(ctx: DocContext) -> Iterable[Finding]:
     if ctx.scope is None:
         return []
     r = rules()
-    credit = CreditIndex(ctx, r)
+    units = logical_sentences(ctx)
+    credit = CreditIndex(ctx, r, [(sent, text) for sent, text, _ in units])
     known: dict[tuple[str, str, str], list[tuple[Candidate, Entity, int]]] = {}
     findings: list[Finding] = []
-    for index, sent in enumerate(ctx.sentences):
-        text = ctx.match_text[sent.start:sent.end]
+    for index, (sent, text, offsets) in enumerate(units):
         if _NUMBER_CHARS.isdisjoint(text):
             continue
         for cand in scan(text, r):
-            hospital = ctx.scope.hospital_at(sent.start + cand.start)
+            hospital = ctx.scope.hospital_at(offsets[cand.start])
             if hospital is None:
                 continue
             entity = _entity(ctx, sent, cand, hospital, known)
@@ -66,6 +73,44 @@ def extract(ctx: DocContext) -> Iterable[Finding]:
                 links.append(Link(Predicate.MEASURED_BY, credited[0], entity.key, credited[1]))
             findings.append(Finding(entity, sent, tuple(links)))
     return findings
+
+
+def logical_sentences(ctx: DocContext) -> list[tuple[Sentence, str, list[int]]]:
+    """The document's sentences with those broken at a line end mid-clause joined again.
+
+    A sentence piece that ends without punctuation although it holds a clause
+    mark (``党支部由原来的12个增加`` / ``至21个，…``) was cut by a line break the
+    normalizer kept; its figures and their credit need the whole sentence.
+
+    Args:
+        ctx: the document.
+
+    Returns:
+        ``(sentence, match text without the breaks, document offset of each
+        character of that text)`` in order.
+    """
+    out: list[tuple[Sentence, str, list[int]]] = []
+    pending: list[Sentence] = []
+    for sent in ctx.sentences:
+        pending.append(sent)
+        if _broken(ctx, sent) and sent is not ctx.sentences[-1]:
+            continue
+        first, last = pending[0], pending[-1]
+        offsets = [i for piece in pending for i in range(piece.start, piece.end)]
+        text = "".join(ctx.match_text[i] for i in offsets)
+        out.append((Sentence(first.start, last.end, ctx.text[first.start:last.end]), text, offsets))
+        pending = []
+    return out
+
+
+def _broken(ctx: DocContext, sent: Sentence) -> bool:
+    """Whether a sentence piece stops mid-clause at a line end (clause mark inside, no final mark)."""
+    text = ctx.match_text[sent.start:sent.end]
+    nxt = ctx.match_text[sent.end:sent.end + 8].lstrip()
+    return (
+        text[-1] not in SENTENCE_FINAL and any(ch in text for ch in CLAUSE_MARKS)
+        and bool(nxt) and (nxt[0].isdigit() or "\u4e00" <= nxt[0] <= "\u9fff") and not RE_LIST_ITEM.match(nxt)
+    )
 
 
 def _entity(

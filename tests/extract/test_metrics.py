@@ -344,3 +344,19 @@ def test_metrics_scan_does_not_distribute_a_count():
 def test_metrics_extract_keeps_one_metric_per_listed_item():
     ctx = context("门诊、住院患者满意度均达到96%。")
     assert len({f.entity.key for f in metrics.extract(ctx)}) == 2
+
+
+def test_metrics_extract_joins_a_sentence_broken_at_a_line_end():
+    ctx = context("医院调整党组织设置，党支部由原来的9个增加\n至15个，实现全覆盖。")
+    (finding,) = metrics.extract(ctx)
+    assert (finding.entity.value, finding.entity.from_value) == (Decimal(15), Decimal(9))
+
+
+def test_metrics_extract_keeps_list_lines_apart():
+    ctx = context("1、健康讲座，进社区\n2、义诊服务8场。")
+    assert [f.sentence.text for f in metrics.extract(ctx)] == ["2、义诊服务8场。"]
+
+
+def test_metrics_credit_across_a_sentence_broken_at_a_line_end():
+    text = "医院推出“银龄守护”项目，组建健康宣讲团6支。2024年，健康宣\n讲团走进社区宣讲80场。"
+    assert credited(text, [("银龄守护项目", ("银龄守护",))]) == {"6": "银龄守护项目", "80": "银龄守护项目"}
