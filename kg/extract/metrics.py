@@ -15,7 +15,7 @@ evidence instead of a second node.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from kg.chinese import to_simplified
 from kg.extract.context import DocContext, Finding, Link
@@ -75,7 +75,7 @@ def extract(ctx: DocContext) -> Iterable[Finding]:
     return findings
 
 
-def logical_sentences(ctx: DocContext) -> list[tuple[Sentence, str, list[int]]]:
+def logical_sentences(ctx: DocContext) -> list[tuple[Sentence, str, Sequence[int]]]:
     """The document's sentences with those broken at a line end mid-clause joined again.
 
     A sentence piece that ends without punctuation although it holds a clause
@@ -89,15 +89,18 @@ def logical_sentences(ctx: DocContext) -> list[tuple[Sentence, str, list[int]]]:
         ``(sentence, match text without the breaks, document offset of each
         character of that text)`` in order.
     """
-    out: list[tuple[Sentence, str, list[int]]] = []
+    out: list[tuple[Sentence, str, Sequence[int]]] = []
     pending: list[Sentence] = []
     for sent in ctx.sentences:
         pending.append(sent)
         if _broken(ctx, sent) and sent is not ctx.sentences[-1]:
             continue
         first, last = pending[0], pending[-1]
-        offsets = [i for piece in pending for i in range(piece.start, piece.end)]
-        text = "".join(ctx.match_text[i] for i in offsets)
+        text = "".join(ctx.match_text[p.start:p.end] for p in pending)
+        offsets: Sequence[int] = (
+            range(first.start, first.end) if len(pending) == 1
+            else [i for p in pending for i in range(p.start, p.end)]
+        )
         out.append((Sentence(first.start, last.end, ctx.text[first.start:last.end]), text, offsets))
         pending = []
     return out
