@@ -6,9 +6,17 @@ figure's clause or sentence (``通过“三榜”赛马机制，满意度提升�
 practice itself (``组织300余期“人医家乡情”活动``), when the sentence before
 is about the practice and ends or starts with it (``以“党建+学科”为例。`` then
 the figures), or when the figure is the attendance of a meeting held on it
-(``召开“三严三实”专题教育动员大会。… 300余人参加``). Anything looser
-(a practice mentioned mid-clause, ``对标“五强”标准，将24个党支部扩增为29个``)
-is not credited: precision first.
+(``召开“三严三实”专题教育动员大会。… 300余人参加``). A clause opening may
+carry a list number, 同时, a subject, adverbs and up to two adoption verbs
+(``2. 严格落实“三重一大”…制度，全年…142项``; ``医院还建立“院科两级”…``).
+Beyond the sentence: the next sentence continuing what the practice made
+(``推出“X”项目，组建志愿服务队15支。志愿服务队开展义诊130场``) or restating it
+(``该模式…``, ``品牌创建以来…``), and the later sentences of a paragraph the
+practice opens as its subject (a part of a counted programme, 满意榜 of “三榜”,
+crediting the programme). 此外/同时 opening the figure's sentence or clause stops
+all credit from before it. Anything looser (a practice mentioned mid-clause,
+``对标“五强”标准，将24个党支部扩增为29个``; a department as subject) is not
+credited: precision first.
 
 Mentions are found in a quote-free view of each sentence, by the
 mechanism's label, aliases, its core without a generic head (三严三实专题教育

@@ -1,6 +1,7 @@
 """Metrics extractor: figures about the hospital (reportsMetric) and their practices (measuredBy).
 
-For each sentence, ``metric_scan.scan`` finds the figures (number + unit,
+For each sentence (a sentence broken mid-clause at a line end is joined
+again, ``logical_sentences``), ``metric_scan.scan`` finds the figures (number + unit,
 approximation, "from A to B", year, name); each figure becomes a Metric
 entity keyed ``(hospital, name, value, unit, year)`` and linked from the
 hospital in scope at its position. ``metric_credit.CreditIndex`` links it from
