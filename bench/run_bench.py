@@ -63,7 +63,7 @@ GNU_TIME = Path("/usr/bin/time")
 MARKERS = ("<!-- RESULTS -->", "<!-- /RESULTS -->")
 THROUGHPUT_COLUMNS = (
     "corpus MB", "files", "kg build s", "kg KB/s", "peak RSS MB (largest process)",
-    "peak PSS MB (process tree)", "jieba-only s", "jieba KB/s", "ratio jieba/kg", "load avg before",
+    "peak PSS MB (process tree)", "jieba-only s", "jieba KB/s", "ratio jieba/kg", "load avg before", "formats",
 )
 
 
@@ -195,25 +195,34 @@ def median_wall(cmd: list[str], repeat: int, what: str) -> float:
     return statistics.median(check(measure(cmd), what).wall for _ in range(repeat))
 
 
-def bench_size(size: float, work: Path, seed: int) -> dict:
+def default_formats() -> str:
+    """kg's default output formats right now (asked in a fresh process: the work tree changes under us)."""
+    code = "from kg.export import DEFAULT_FORMATS; print(','.join(DEFAULT_FORMATS))"
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() or "?"
+
+
+def bench_size(size: float, work: Path, seed: int, formats: str | None = None) -> dict:
     folder = corpus(work, size_mb=size, seed=seed)
     files, size_bytes = corpus_stats(folder)
     out = work / "out"
     shutil.rmtree(out, ignore_errors=True)
     load = os.getloadavg()[0]
-    kg = measure([*kg_command(), "build", str(folder), "-o", str(out), "--no-cache", "-q"])
+    used = formats or default_formats()
+    pinned = ["--formats", formats] if formats else []
+    kg = measure([*kg_command(), "build", str(folder), "-o", str(out), "--no-cache", "-q", *pinned])
     jb = check(measure([sys.executable, str(BENCH / "jieba_only.py"), str(folder)]), "jieba_only")
     shutil.rmtree(out, ignore_errors=True)
     kb = size_bytes / 1000
     try:
         check(kg, "kg build")
     except Failed as exc:
-        return {"size": size, "files": files, "bytes": size_bytes, "failed": str(exc), "load": load, "jieba": jb.wall,
+        return {"size": size, "files": files, "bytes": size_bytes, "failed": str(exc), "load": load, "formats": used,
+                "jieba": jb.wall,
                 "jieba_kbs": kb / jb.wall, "rss": kg.rss_kb / 1024, "pss": kg.pss_kb / 1024}
     return {
         "size": size, "files": files, "bytes": size_bytes, "kg": kg.wall, "kg_kbs": kb / kg.wall,
         "rss": kg.rss_kb / 1024, "pss": kg.pss_kb / 1024, "jieba": jb.wall, "jieba_kbs": kb / jb.wall,
-        "ratio": jb.wall / kg.wall, "load": load,
+        "ratio": jb.wall / kg.wall, "load": load, "formats": used,
     }
 
 
@@ -310,11 +319,12 @@ def render(rows: list[dict], startup: list[tuple[str, float]], incremental: dict
     for r in rows:
         if "failed" in r:
             lines.append(f"| {r['size']:g} | {r['files']:,} | failed | | {_fmt(r['rss'], 0)} | {_fmt(r['pss'], 0)} | "
-                         f"{_fmt(r['jieba'])} | {_fmt(r['jieba_kbs'], 0)} | | {r['load']:.1f} |")
+                         f"{_fmt(r['jieba'])} | {_fmt(r['jieba_kbs'], 0)} | | {r['load']:.1f} | {r.get('formats', '?')} |")
             continue
         lines.append(
             f"| {r['size']:g} | {r['files']:,} | {_fmt(r['kg'])} | {_fmt(r['kg_kbs'], 0)} | {_fmt(r['rss'], 0)} | "
-            f"{_fmt(r['pss'], 0)} | {_fmt(r['jieba'])} | {_fmt(r['jieba_kbs'], 0)} | {r['ratio']:.2f} | {r['load']:.1f} |"
+            f"{_fmt(r['pss'], 0)} | {_fmt(r['jieba'])} | {_fmt(r['jieba_kbs'], 0)} | {r['ratio']:.2f} | {r['load']:.1f} | "
+            f"{r.get('formats', '?')} |"
         )
     lines += [f"\n- {r['size']:g} MB: {r['failed']}" for r in rows if "failed" in r]
     lines += ["", "Peak RSS: the largest single process (`/usr/bin/time -v` \"Maximum resident set size\", or "
@@ -392,6 +402,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--incremental-docs", type=int, default=1000,
                         help="articles in the incremental-rebuild corpus (default 1000; 0: skip)")
     parser.add_argument("--no-startup", action="store_true", help="skip the start-up measurements")
+    parser.add_argument("--formats", help="pin kg build --formats (default: kg's default, recorded per row)")
     parser.add_argument("--timeout", type=float, default=TIMEOUT, help="seconds per command before it is killed")
     args = parser.parse_args(argv)
     TIMEOUT = args.timeout
@@ -422,7 +433,7 @@ def main(argv: list[str] | None = None) -> int:
         write()
     for size in sizes:
         print(f"[bench] {size:g} MB ...", file=sys.stderr, flush=True)
-        rows.append(bench_size(size, args.work_dir, args.seed))
+        rows.append(bench_size(size, args.work_dir, args.seed, args.formats))
         print(f"[bench] {rows[-1]}", file=sys.stderr, flush=True)
         write()
     table = write()
