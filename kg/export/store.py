@@ -104,7 +104,7 @@ def write(graph: KnowledgeGraph, out_dir: str | Path) -> list[Path]:
     Returns:
         The store folder and ``store.json``.
     """
-    data = turtle.serialize(rdf.to_rdflib(graph)).encode("utf-8")
+    data = turtle.serialize(rdf.triples(graph)).encode("utf-8")
     return build_store(data, out_dir)
 
 

