@@ -360,3 +360,8 @@ def test_metrics_extract_keeps_list_lines_apart():
 def test_metrics_credit_across_a_sentence_broken_at_a_line_end():
     text = "医院推出“银龄守护”项目，组建健康宣讲团6支。2024年，健康宣\n讲团走进社区宣讲80场。"
     assert credited(text, [("银龄守护项目", ("银龄守护",))]) == {"6": "银龄守护项目", "80": "银龄守护项目"}
+
+
+def test_metrics_credit_next_sentence_opening_with_this_measure():
+    text = "医院推行“床旁结算”服务，方便出院患者。此举使平均结算时间缩短至5分钟。"
+    assert credited(text, [("床旁结算服务", ("床旁结算",))]) == {"5": "床旁结算服务"}
