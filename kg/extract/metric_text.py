@@ -20,6 +20,9 @@ CLAUSE_BOUNDARIES = "，,。；;：:！？!?—\n"
 #: jieba dictionary count from which a head plus the next character is a real word (院长 6397,
 #: 党委会 37; 设党 3 is noise in the dictionary).
 MIN_WORD_COUNT = 10
+#: a counted noun this short stopped by a coordinator is the first of several (管理和技术骨干).
+SHORT_NOUN = 2
+COORDINATORS = "和与及"
 #: a list number inside a phrase (…建设1.全院…, （2）): the name starts after it; 1.5 is a number.
 RE_LIST_MARK = re.compile(r"(?:(?<![\d.])\d{1,2}[.．、](?![\d.])|[（(]\d{1,2}[）)])")
 #: quote pairs whose content is a name, not running text.
@@ -148,7 +151,23 @@ def counted_noun(text: str, end: int, r: MetricRules) -> str:
     noun = "".join(ch for ch in window[:stop_at] if ch not in QUOTE_CHARS)[:MAX_NOUN]
     if noun.endswith("中") and (stop_at < len(window) and window[stop_at] in CLAUSE_BOUNDARIES):
         noun = noun[:-1]
+    if len(noun) <= SHORT_NOUN and window[stop_at:stop_at + 1] in COORDINATORS:
+        # 86名管理和技术骨干: the counted noun is the whole coordination, not its first word
+        tail = _noun_run(text[end + stop_at + 1:end + stop_at + 1 + MAX_NOUN])
+        if tail:
+            noun = noun + window[stop_at] + tail
     return noun
+
+
+def _noun_run(text: str) -> str:
+    """The common dictionary nouns of two characters that open ``text`` (技术骨干驻点… -> 技术骨干)."""
+    i = 0
+    while i + 2 <= len(text):
+        entry = words.lookup(text[i:i + 2])
+        if not (entry and entry[1].startswith("n") and entry[0] >= MIN_WORD_COUNT):
+            break
+        i += 2
+    return text[:i]
 
 
 def clause_start(text: str, pos: int, boundaries: str) -> int:

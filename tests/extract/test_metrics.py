@@ -365,3 +365,12 @@ def test_metrics_credit_across_a_sentence_broken_at_a_line_end():
 def test_metrics_credit_next_sentence_opening_with_this_measure():
     text = "医院推行“床旁结算”服务，方便出院患者。此举使平均结算时间缩短至5分钟。"
     assert credited(text, [("床旁结算服务", ("床旁结算",))]) == {"5": "床旁结算服务"}
+
+
+def test_metrics_scan_from_the_original_count():
+    (cand,) = scan("病区由原来的8个增加至11个。")
+    assert (cand.value, cand.from_value, cand.name) == (Decimal(11), Decimal(8), "病区数量")
+
+
+def test_metrics_name_counts_a_coordinated_noun():
+    assert names("共选派36名医生和护士下沉帮扶。") == ["医生和护士数量"]
