@@ -22,7 +22,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node as RdfNode
 
@@ -87,9 +87,9 @@ def to_nquads(graph: KnowledgeGraph) -> str:
     return "".join(line + "\n" for line in sorted(lines))
 
 
-def graphs_by_document(graph: KnowledgeGraph) -> dict[URIRef | None, Graph]:
-    """Split the contract triples into one rdflib Graph per document IRI (None = default graph)."""
-    out: dict[URIRef | None, Graph] = defaultdict(Graph)
+def triples_by_document(graph: KnowledgeGraph) -> dict[URIRef | None, set[rdf.Triple]]:
+    """Split the contract triples by document IRI (None = default graph), each set distinct."""
+    out: dict[URIRef | None, set[rdf.Triple]] = defaultdict(set)
     for s, p, o, g in rdf.quads(graph):
         out[g].add((s, p, o))
     return dict(out)
@@ -106,7 +106,7 @@ def to_trig(graph: KnowledgeGraph) -> str:
         ``kg.export.turtle.serialize`` (same sorting, same escaping).
     """
     parts = [f"@prefix {prefix}: <{ns}> ." for prefix, ns in rdf.PREFIXES.items()]
-    split = graphs_by_document(graph)
+    split = triples_by_document(graph)
     for name in sorted(split, key=lambda g: (g is not None, str(g or ""))):
         body = serialize(split[name], rdf.PREFIXES)
         lines = [ln for ln in body.split("\n") if not ln.startswith("@prefix ")]  # not splitlines(): U+2028 may sit in a literal
