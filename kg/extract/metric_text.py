@@ -44,8 +44,8 @@ MONEY_NAMES = ("金额", "资金", "经费", "收入", "费用")
 #: longest quoted span still treated as a name.
 MAX_QUOTED = 40
 #: what never belongs in a name: years (they go to ``year``), quote marks, spaces, brackets.
-RE_NAME_NOISE = re.compile(r"^[-*•·>#\d.、]+\s*|"
-                           r"(?:19|20)\d{2}\s?年度?|[" + re.escape(QUOTE_CHARS) + r"\s（）()]")
+RE_NAME_NOISE = re.compile(r"(?:19|20)\d{2}\s?年度?|^[-*•·>#\d.、]+\s*|"  # the year first: 2024年门诊… is no bullet
+                           r"[" + re.escape(QUOTE_CHARS) + r"\s（）()]")
 
 
 def metric_name(before: str, noun: str, unit: str, kind: str) -> str:

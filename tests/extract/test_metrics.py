@@ -374,3 +374,7 @@ def test_metrics_scan_from_the_original_count():
 
 def test_metrics_name_counts_a_coordinated_noun():
     assert names("共选派36名医生和护士下沉帮扶。") == ["医生和护士数量"]
+
+
+def test_metrics_name_drops_a_leading_year_whole():
+    assert names("2023年门诊患者满意度提升至95.5%。") == ["门诊患者满意度"]
