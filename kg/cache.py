@@ -11,6 +11,7 @@ ignored and rewritten.
 from __future__ import annotations
 
 import hashlib
+from importlib import metadata
 import os
 import pickle
 from dataclasses import replace
@@ -23,7 +24,9 @@ from kg.records import DocumentFacts, DocumentInfo, SourceText
 
 _PACKAGE = Path(__file__).resolve().parent
 # Everything extraction depends on; exporters and the CLI are left out on purpose.
-_EXTRACTION_PARTS = ("extract", "readers", "resources/lexicons", "resources/patterns", "resources/normalize")
+_EXTRACTION_PARTS = ("extract", "readers", "resources/lexicons", "resources/patterns")
+# Libraries whose upgrade can change decoded text or extraction results.
+_EXTRACTION_LIBRARIES = ("jieba", "opencc", "charset-normalizer", "trafilatura", "pypdf", "python-docx")
 _EXTRACTION_MODULES = ("normalize.py", "segment.py", "chinese.py", "lexicon.py", "records.py", "ingest.py", "vocab.py")
 
 
@@ -31,6 +34,11 @@ _EXTRACTION_MODULES = ("normalize.py", "segment.py", "chinese.py", "lexicon.py",
 def extractor_version() -> str:
     """Hash of the package version and every file that can change extraction results."""
     digest = hashlib.sha256(__version__.encode())
+    for name in _EXTRACTION_LIBRARIES:
+        try:
+            digest.update(f"{name}={metadata.version(name)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{name}=-".encode())
     files = [_PACKAGE / name for name in _EXTRACTION_MODULES]
     for part in _EXTRACTION_PARTS:
         folder = _PACKAGE / part
@@ -44,6 +52,7 @@ def extractor_version() -> str:
 
 
 def default_cache_dir() -> Path:
+    """``$XDG_CACHE_HOME/hospital-kg``, else ``~/.cache/hospital-kg``."""
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return Path(base) / "hospital-kg"
 

@@ -40,6 +40,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def make_parser() -> argparse.ArgumentParser:
+    """The ``kg`` argument parser with every subcommand registered."""
     parser = _Parser(
         prog="kg",
         description="Build, query and check a knowledge graph of hospitals' Party-building news.",
@@ -61,6 +62,7 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the ``kg`` command line; returns the exit code (see ``EPILOG``)."""
     parser = make_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
@@ -77,7 +79,8 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # one line, never a traceback, unless asked
         if args.debug:
             raise
-        print(f"kg {args.command}: error: {exc}", file=sys.stderr)
+        message = " ".join(str(exc).split()) or type(exc).__name__
+        print(f"kg {args.command}: error: {message}", file=sys.stderr)
         return 1
 
 

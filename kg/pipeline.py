@@ -61,6 +61,7 @@ def read_and_extract(
     cache: FactsCache | None = None,
     progress: Callable[[int], None] | None = None,
     max_bytes: int | None = None,
+    exclude: Sequence[str | Path] = (),
 ) -> tuple[list[DocumentFacts], list[Skipped]]:
     """Ingest every input and extract each readable document, in sorted path order.
 
@@ -70,8 +71,9 @@ def read_and_extract(
         jobs: worker processes for extraction (1: in this process).
         scheduler: a Dask scheduler address; extraction then runs on that cluster.
         cache: per-document extraction cache (None: extract everything).
-        progress: called with the byte size of each document when it is done.
+        progress: called with the number of characters of each document when it is done.
         max_bytes: per-file size limit (None: ``kg.ingest.DEFAULT_MAX_BYTES``).
+        exclude: folders passed over when found inside an input folder (the output folder).
 
     Returns:
         Facts of the readable documents and the skipped inputs, both in path order.
@@ -81,7 +83,7 @@ def read_and_extract(
     sizes: dict[str, int] = {}
 
     def work_items():
-        for item in iter_sources(inputs, max_bytes=max_bytes or DEFAULT_MAX_BYTES):
+        for item in iter_sources(inputs, max_bytes=max_bytes or DEFAULT_MAX_BYTES, exclude=exclude):
             if isinstance(item, SourceText):
                 sizes[item.path] = len(item.text)
                 cached = cache.get(item) if cache else None
@@ -168,7 +170,8 @@ def build(
     if unknown:
         raise ValueError(f"unknown format(s): {', '.join(unknown)}; known: {', '.join(EXPORTERS)}")
     facts, skipped = read_and_extract(
-        inputs, on_skip, jobs=jobs, scheduler=scheduler, cache=cache, progress=progress, max_bytes=max_bytes
+        inputs, on_skip, jobs=jobs, scheduler=scheduler, cache=cache, progress=progress, max_bytes=max_bytes,
+        exclude=(out_dir,),  # never read our own pages back when building into a folder inside the corpus
     )
     graph = resolve(facts)
     if not facts or (strict and skipped):

@@ -77,3 +77,23 @@ def test_cli_help_documents_exit_codes():
 
 def test_cli_no_command_is_usage_error(capsys):
     assert main([]) == 1
+
+
+def test_cli_build_into_folder_inside_corpus_does_not_read_own_outputs(seeds_dir, tmp_path):
+    import shutil
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(seeds_dir, corpus)
+    out = corpus / "out"
+    for _ in range(2):
+        result = run_kg("build", str(corpus), "-o", str(out), "--no-cache", "--formats", "ttl,html")
+        assert result.returncode == 0, result.stderr
+        assert "documents: 5 read, 0 skipped" in result.stdout
+
+
+def test_cli_bad_sizes_and_empty_formats_are_usage_errors(seeds_dir, tmp_path):
+    for size in ("inf", "1e999", "abc", "0"):
+        result = run_kg("build", str(seeds_dir), "-o", str(tmp_path), "--max-file-size", size)
+        assert result.returncode == 1 and "Traceback" not in result.stderr, size
+    result = run_kg("build", str(seeds_dir), "-o", str(tmp_path), "--formats", ",")
+    assert result.returncode == 1 and "format" in result.stderr

@@ -12,6 +12,7 @@ from kg.vocab import EntityType, Predicate
 
 
 def register(sub: argparse._SubParsersAction) -> None:
+    """Add the ``build`` subcommand to the ``kg`` parser."""
     p = sub.add_parser("build", help="build the knowledge graph from articles")
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="article files or folders (searched recursively)")
     p.add_argument("-o", "--output", default="exports", metavar="DIR", help="output folder (default: exports)")
@@ -40,6 +41,9 @@ def run(args: argparse.Namespace) -> int:
     from kg.pipeline import build
 
     formats = [f.strip() for f in args.formats.split(",") if f.strip()]
+    if not formats:
+        print(f"kg build: error: --formats names no format; known: {', '.join(EXPORTERS)}", file=sys.stderr)
+        return 1
     unknown = [f for f in formats if f not in EXPORTERS]
     if unknown:
         print(f"kg build: error: unknown format {unknown[0]!r}; known: {', '.join(EXPORTERS)}", file=sys.stderr)
@@ -71,8 +75,8 @@ def run(args: argparse.Namespace) -> int:
             progress=bar.update if bar else None, max_bytes=args.max_file_size,
         )
     except OSError as exc:
-        name = exc.filename or out
-        print(f"kg build: error: {name}: {exc.strerror or exc}", file=sys.stderr)
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"kg build: error: {where}{exc.strerror or exc}", file=sys.stderr)
         return 1
     finally:
         if bar:
@@ -96,7 +100,7 @@ def _size(value: str) -> int:
     number = text[:-1] if text[-1:] in units else text
     try:
         size = int(float(number) * factor)
-    except ValueError:
+    except (ValueError, OverflowError):
         raise argparse.ArgumentTypeError(f"not a size: {value!r} (e.g. 500K, 20M)") from None
     if size <= 0:
         raise argparse.ArgumentTypeError(f"must be positive: {value!r}")
@@ -104,12 +108,13 @@ def _size(value: str) -> int:
 
 
 def _progress_bar(quiet: bool):
-    """A tqdm bar on stderr when it is a terminal (documents' bytes, speed, count); None otherwise."""
+    """A tqdm bar on stderr when it is a terminal (characters done, speed); None otherwise."""
     if quiet or not sys.stderr.isatty():
         return None
     from tqdm import tqdm
 
-    return tqdm(unit="B", unit_scale=True, unit_divisor=1024, desc="extract", file=sys.stderr, delay=2.0)
+    # counts characters of decoded text (what extraction works on), not file bytes
+    return tqdm(unit="char", unit_scale=True, desc="extract", file=sys.stderr, delay=2.0)
 
 
 def summary(report, out: Path) -> str:
