@@ -13,17 +13,16 @@ Beyond the sentence: the next sentence continuing what the practice made
 (``推出“X”项目，组建志愿服务队15支。志愿服务队开展义诊130场``) or restating it
 (``该模式…``, ``品牌创建以来…``), and the later sentences of a paragraph the
 practice opens as its subject (a part of a counted programme, 满意榜 of “三榜”,
-crediting the programme). 此外/同时 opening the figure's sentence or clause stops
-all credit from before it. Anything looser (a practice mentioned mid-clause,
+crediting the programme); after the figure, a practice named as its cause
+(``…提升至98%，这得益于“X”模式``). 此外/同时 opening the figure's sentence or
+clause stops all credit from before it. Anything looser (a practice mentioned mid-clause,
 ``对标“五强”标准，将24个党支部扩增为29个``; a department as subject) is not
 credited: precision first.
 
-Mentions are found in a quote-free view of each sentence, by the
-mechanism's label, aliases, its core without a generic head (三严三实专题教育
--> 三严三实), or a quoted span that is part of exactly one mechanism's label
-(“清廉榜” in 清廉医院清廉榜; a single character only when the sentence defines
-it: “X”是指… in 1+X+9区域化党建联建). Short forms (under 4 characters) only
-count when quoted.
+Mentions are found in a quote-free view of each sentence by label, alias,
+core without a generic head (三严三实专题教育 -> 三严三实), or a quoted part of
+exactly one label (“清廉榜”; one character only when defined: “X”是指…);
+forms under 4 characters count only when quoted.
 """
 
 from __future__ import annotations
@@ -36,6 +35,8 @@ from kg.chinese import to_simplified
 from kg.extract.context import DocContext
 from kg.extract.metric_rules import MetricRules, rules
 from kg.extract.metric_text import CLAUSE_BOUNDARIES, QUOTE_CHARS, quoted_spans
+from kg.extract.metric_text import clause_end as _text_clause_end
+from kg.extract.metric_text import clause_start as _text_clause_start
 from kg.records import EntityKey, Sentence
 from kg.vocab import EntityType
 
@@ -151,8 +152,9 @@ class CreditIndex:
             adjacent = end <= m.start <= end + ADJACENT or start - ADJACENT <= m.end <= start
             if m.full and adjacent and _clause_start(text, m.start) == _clause_start(text, start):
                 return m.key, SAME_SENTENCE
-        if before:
-            return None
+        explained = self._explained(index, text, end)
+        if explained or before:
+            return explained
         starts = (0, *_clause_starts(text, start))
         if any(text.startswith(self._r.credit.get("parallel", ()), c) for c in starts):
             return None  # 此外/同时 turns to another matter: nothing before the sentence is credited
@@ -282,9 +284,30 @@ class CreditIndex:
         prev, sent = self._units[index - 1][0], self._units[index][0]
         return "\n" in self._ctx.text[prev.end:sent.start] and self._ctx.text[prev.end - 1] not in "：:"
 
+    def _explained(self, index: int, text: str, end: int) -> tuple[EntityKey, float] | None:
+        """Credit a practice the text names as the figure's cause after it:
+        ``满意度提升至98%，这得益于医院推行的“X”模式`` (same sentence, or the next one opening so)."""
+        for i, after in ((index, end), (index + 1, 0)):
+            if i >= len(self._units):
+                break
+            itext = self._sentence_text(i)
+            for m in self.mentions(i):
+                if m.start < after:
+                    continue
+                prefix = _plain(itext[_clause_start(itext, m.start):m.start])
+                cause = self._r.credit_because.match(prefix)
+                opens = i == index or _clause_start(itext, m.start) == 0
+                if cause and opens and self._is_prefix(cause.group("rest").removesuffix("的")):
+                    return m.key, SAME_SENTENCE if i == index else PREVIOUS_SENTENCE
+                break  # only the first practice after the figure may be its cause
+        return None
+
     def _opens_clause(self, text: str, m: Mention) -> bool:
         """True when only a subject, a cue verb and a determiner stand between the clause start and ``m``."""
-        prefix = _plain(text[_clause_start(text, m.start):m.start])
+        return self._is_prefix(_plain(text[_clause_start(text, m.start):m.start]))
+
+    def _is_prefix(self, prefix: str) -> bool:
+        """True when ``prefix`` is only a subject, cue verbs and a determiner (see credit_prefix)."""
         for name in self._hospitals:
             if prefix.startswith(name):
                 prefix = prefix[len(name):]
@@ -341,12 +364,9 @@ def _core(form: str, suffixes: tuple[str, ...]) -> str:
 
 
 def _umbrellas(names: dict[EntityKey, list[str]], suffixes: tuple[str, ...]) -> dict[EntityKey, EntityKey]:
-    """Part -> programme, for programmes whose core counts their parts (“三榜” -> 满意榜, 有为榜).
-
-    A core of numerals and a one- or two-character noun (三榜, 五心) names a set of parts;
-    the document's other mechanisms whose name ends with that noun are its parts. A part
-    claimed by two programmes is left alone.
-    """
+    """Part -> programme, for programmes whose core counts their parts (“三榜” -> 满意榜, 有为榜):
+    numerals and a short noun (三榜, 五心); the other mechanisms ending with that noun are its
+    parts, unless two programmes claim them."""
     parts: dict[EntityKey, set[EntityKey]] = {}
     for key, forms in names.items():
         for form in forms:
@@ -371,14 +391,8 @@ def _clause_starts(text: str, pos: int) -> list[int]:
 
 
 def _clause_start(text: str, pos: int) -> int:
-    i = pos
-    while i > 0 and text[i - 1] not in CREDIT_BOUNDARIES:
-        i -= 1
-    return i
+    return _text_clause_start(text, pos, CREDIT_BOUNDARIES)
 
 
 def _clause_end(text: str, pos: int) -> int:
-    i = pos
-    while i < len(text) and text[i] not in CREDIT_BOUNDARIES:
-        i += 1
-    return i
+    return _text_clause_end(text, pos, CREDIT_BOUNDARIES)

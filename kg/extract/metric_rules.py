@@ -24,7 +24,7 @@ PATTERN_KEYS = ("id", "kind", "name", "regex", "example", "expect", "note")
 KINDS = (
     "fragment", "quantity", "rank", "from", "year", "year_base",
     "numeric_name", "glued", "shared_unit", "credit_prefix", "credit_prefix_bare", "credit_prev_tail", "after_year",
-    "credit_lead", "credit_restate", "credit_since",
+    "credit_lead", "credit_restate", "credit_since", "credit_because",
 )
 RE_PLACEHOLDER = re.compile(r"\{([A-Z_]+)\}")
 #: punctuation and particles that always end a counted noun (function words are in metric_noun_stops.txt).
@@ -58,6 +58,7 @@ class MetricRules:
     credit_lead: re.Pattern[str]
     credit_restate: re.Pattern[str]
     credit_since: re.Pattern[str]
+    credit_because: re.Pattern[str]
     after_year: re.Pattern[str]
     units: Mapping[str, Unit]
     approx_before: frozenset[str]
@@ -132,7 +133,7 @@ def rules() -> MetricRules:
         credit_prefix=one["credit_prefix"], credit_prefix_bare=one["credit_prefix_bare"],
         credit_prev_tail=one["credit_prev_tail"], after_year=one["after_year"],
         credit_lead=one["credit_lead"], credit_restate=one["credit_restate"],
-        credit_since=one["credit_since"],
+        credit_since=one["credit_since"], credit_because=one["credit_because"],
         units=units,
         approx_before=frozenset(_column(approx, "position", "before", "marker")),
         approx_after=frozenset(_column(approx, "position", "after", "marker")),
@@ -233,6 +234,7 @@ def _fills() -> dict[str, str]:
         "CREDIT_PREV_TAIL": alternation(credit.get("prev_tail", ())),
         "CREDIT_LEAD": alternation(credit.get("lead", ())),
         "CREDIT_RESTATE": alternation(credit.get("restate", ())),
+        "CREDIT_BECAUSE": alternation(credit.get("because", ())),
     }
     for row in pattern_rows():
         if row["kind"] not in KINDS:

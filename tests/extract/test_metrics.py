@@ -378,3 +378,18 @@ def test_metrics_name_counts_a_coordinated_noun():
 
 def test_metrics_name_drops_a_leading_year_whole():
     assert names("2023年门诊患者满意度提升至95.5%。") == ["门诊患者满意度"]
+
+
+def test_metrics_credit_practice_named_as_the_cause_after_the_figure():
+    text = "门诊患者满意度提升至98.2%，这得益于医院推行的“一站式服务”模式。"
+    assert credited(text, [("一站式服务模式", ("一站式服务",))]) == {"98.2": "一站式服务模式"}
+
+
+def test_metrics_credit_next_sentence_naming_the_cause():
+    text = "平均候诊时间缩短至15分钟。这主要得益于“分时段预约”服务。"
+    assert credited(text, [("分时段预约服务", ("分时段预约",))]) == {"15": "分时段预约服务"}
+
+
+def test_metrics_credit_not_for_a_practice_merely_following_the_figure():
+    text = "平均候诊时间缩短至15分钟，医院还将推广“分时段预约”服务。"
+    assert credited(text, [("分时段预约服务", ("分时段预约",))]) == {}
