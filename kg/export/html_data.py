@@ -44,7 +44,10 @@ def embed_json(payload: object) -> str:
         occur inside JSON strings, so the escapes decode to the same value).
     """
     text = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return text.translate(_SCRIPT_ESCAPES)
+    # str.replace per character, not str.translate: translate looks every CJK character up in a dict
+    for char, escape in _SCRIPT_ESCAPES.items():
+        text = text.replace(chr(char), escape)
+    return text
 
 
 def node_id(key: EntityKey) -> str:
@@ -70,6 +73,7 @@ class GraphIndex:
     edges: list[Edge]
     adjacency: dict[EntityKey, set[EntityKey]]
     incident: dict[EntityKey, list[int]]  # positions in ``edges``
+    pairs: dict[tuple[EntityKey, EntityKey], list[int]]  # (subject, object) -> positions in ``edges``
     degree: dict[EntityKey, int]
     ids: dict[EntityKey, str]  # node_id of every node, hashed once
     docs: list[dict]
@@ -88,7 +92,9 @@ class GraphIndex:
         edges = graph.edges()
         adjacency: dict[EntityKey, set[EntityKey]] = defaultdict(set)
         incident: dict[EntityKey, list[int]] = defaultdict(list)
+        pairs: dict[tuple[EntityKey, EntityKey], list[int]] = defaultdict(list)
         for i, e in enumerate(edges):
+            pairs[e.subject, e.object].append(i)
             adjacency[e.subject].add(e.object)
             adjacency[e.object].add(e.subject)
             incident[e.subject].append(i)
@@ -99,6 +105,7 @@ class GraphIndex:
             edges=edges,
             adjacency=adjacency,
             incident=incident,
+            pairs=pairs,
             degree={k: len(incident[k]) for k in nodes},
             ids={k: node_id(k) for k in nodes},
             docs=[{"file": d.file_name, "id": d.doc_id, "title": d.title} for d in docs],
@@ -177,11 +184,19 @@ def edge_dict(ix: GraphIndex, edge: Edge, docmap: dict[str, int]) -> dict:
 def _payload(ix: GraphIndex, keys: set[EntityKey], style: dict, **extra: object) -> dict:
     """Nodes ``keys`` and the edges between them, sorted, plus page settings."""
     aggregated = extra.get("mode") == "overview"
-    # Edges via the incident lists, not a scan of all edges: one page per
-    # hospital would otherwise cost hospitals x edges.
-    positions = sorted(
-        {i for k in keys for i in ix.incident[k] if ix.edges[i].subject in keys and ix.edges[i].object in keys}
-    )
+    # Edges via the incident lists of the page's ordinary nodes, and by pair
+    # lookup between its hubs (a mechanism shared by thousands of hospitals):
+    # scanning a hub's incident list on every hospital page costs hospitals x edges.
+    hubs = [k for k in keys if len(ix.incident[k]) > len(keys)]
+    found = {
+        i
+        for k in keys
+        if len(ix.incident[k]) <= len(keys)
+        for i in ix.incident[k]
+        if ix.edges[i].subject in keys and ix.edges[i].object in keys
+    }
+    found.update(i for a in hubs for b in hubs for i in ix.pairs.get((a, b), ()))
+    positions = sorted(found)
     edges = [ix.edges[i] for i in positions]
     # Only the documents this page cites, so the source filter lists what matters here.
     used = {d for k in keys for d in ix.nodes[k].documents} | {ev.doc_id for e in edges for ev in e.evidence}
@@ -242,17 +257,20 @@ def hospital_payload(ix: GraphIndex, key: EntityKey, style: dict) -> tuple[dict,
     Returns:
         ``(payload, note)``.
     """
+    cap = style["neighbourhood_cap"]
     first = {key} | ix.adjacency[key]
     second = set(first)
     for k in ix.adjacency[key]:
         second |= ix.adjacency[k]
+        if len(second) > cap:  # no need to know how far past the cap: stop paying for hubs
+            break
     note = ""
     keys = second
-    if len(second) > style["neighbourhood_cap"]:
+    if len(second) > cap:
         keys = first
         note = (
-            f"两跳范围有 {len(second)} 个节点，此页只显示直接关联（{len(first)} 个）。"
-            f" The two-hop neighbourhood has {len(second)} nodes; only direct links are shown."
+            f"两跳范围超过 {cap} 个节点，此页只显示直接关联（{len(first)} 个）。"
+            f" The two-hop neighbourhood has more than {cap} nodes; only direct links are shown."
         )
     payload = _payload(ix, keys, style, mode="hospital", focus=ix.ids[key], pageBase="")
     return payload, note

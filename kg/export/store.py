@@ -23,7 +23,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.atomic import write_text
-from kg.export import rdf, turtle
+from kg.export import turtle
 from kg.graph import KnowledgeGraph
 
 STORE_DIR = "store"
@@ -104,7 +104,7 @@ def write(graph: KnowledgeGraph, out_dir: str | Path) -> list[Path]:
     Returns:
         The store folder and ``store.json``.
     """
-    data = turtle.serialize(rdf.triples(graph)).encode("utf-8")
+    data = turtle.graph_turtle(graph).encode("utf-8")
     return build_store(data, out_dir)
 
 

@@ -15,6 +15,7 @@ byte-identical across runs, input orders and ``PYTHONHASHSEED`` values:
 from __future__ import annotations
 
 import re
+import weakref
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
@@ -111,9 +112,16 @@ class _Writer:
     def __init__(self, prefixes: dict[str, str]) -> None:
         # Longest namespace first, so a nested namespace wins over its parent.
         self._prefixes = sorted(prefixes.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+        self._iris: dict[str, str] = {}  # a node's IRI is written once per triple it is in
 
     def iri(self, iri: URIRef) -> str:
         """A prefixed name when the local part is safe, else ``<IRI>``."""
+        written = self._iris.get(iri)
+        if written is None:
+            written = self._iris[iri] = self._format_iri(iri)
+        return written
+
+    def _format_iri(self, iri: URIRef) -> str:
         for prefix, ns in self._prefixes:
             if iri.startswith(ns) and _RE_LOCAL.match(iri[len(ns):]):
                 return f"{prefix}:{iri[len(ns):]}"
@@ -220,5 +228,22 @@ def write(graph: KnowledgeGraph, out_dir: str | Path) -> list[Path]:
     Returns:
         ``[out_dir / "graph.ttl"]``.
     """
-    text = serialize(rdf.triples(graph))  # no rdflib Graph in between: same bytes, a third of the time
-    return [write_text(Path(out_dir) / FILE_NAME, text)]
+    return [write_text(Path(out_dir) / FILE_NAME, graph_turtle(graph))]
+
+
+_GRAPH_TURTLE: weakref.WeakKeyDictionary[KnowledgeGraph, str] = weakref.WeakKeyDictionary()
+
+
+def graph_turtle(graph: KnowledgeGraph) -> str:
+    """The graph's Turtle document, serialized once per graph (graph.ttl and the store share it).
+
+    Args:
+        graph: the knowledge graph (not changed after it is built).
+
+    Returns:
+        The same text ``write`` puts in graph.ttl.
+    """
+    text = _GRAPH_TURTLE.get(graph)
+    if text is None:
+        text = _GRAPH_TURTLE[graph] = serialize(rdf.triples(graph))  # no rdflib Graph in between
+    return text
