@@ -2,6 +2,9 @@
 
 A build killed midway leaves the previous file in place and no partial file
 under the final name (``os.replace`` is atomic on POSIX within one folder).
+There is no fsync: the guarantee is against a killed or failing build, not a
+power cut (a build is rerun, and one fsync per page cost more than writing
+the page).
 """
 
 from __future__ import annotations
@@ -25,8 +28,6 @@ def write_bytes(path: str | os.PathLike, data: bytes) -> Path:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)
         os.replace(tmp, target)
     except BaseException:

@@ -21,7 +21,7 @@ def _digest(*parts: str) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
 
 
-@lru_cache(maxsize=1 << 16)  # exporters ask for the same node's IRI once per triple it is in
+@lru_cache(maxsize=None)  # exporters ask for the same node's IRI once per triple it is in
 def entity_iri(key: EntityKey) -> URIRef:
     """IRI of an entity: ``id/<class>/<hash of canonical parts>``."""
     return ID[f"{key.type.value.lower()}/{_digest(key.type.value, *key.parts)}"]

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 from itertools import chain
 from typing import Callable, Iterable, Iterator, Sequence
 
@@ -137,6 +139,52 @@ def _extract_keyed(source: SourceText) -> tuple[SourceText, DocumentFacts | Skip
     return source, _extract_safely(source), False
 
 
+#: graphs smaller than this are exported in this process (forking costs more than it saves)
+PARALLEL_EXPORT_NODES = 5_000
+#: formats that share work (graph.ttl's text feeds the store) stay in one group
+_EXPORT_GROUPS: tuple[frozenset[str], ...] = (frozenset({"ttl", "store"}),)
+_EXPORT_GRAPH: KnowledgeGraph | None = None  # the graph forked export workers read
+
+
+def _export_group(job: tuple[tuple[str, ...], Path]) -> list[Path]:
+    names, out = job
+    return [path for name in names for path in get_exporter(name)(_EXPORT_GRAPH, out)]
+
+
+def run_exporters(graph: KnowledgeGraph, formats: Sequence[str], out: Path, jobs: int = 1) -> list[Path]:
+    """Write ``graph`` in every format; independent exporters run in forked processes when worth it.
+
+    Args:
+        graph: the resolved graph (read-only from here on).
+        formats: exporter names, in the order their files are listed.
+        out: the output folder.
+        jobs: processes available.
+
+    Returns:
+        The written paths, grouped in ``formats`` order.
+    """
+    groups: list[tuple[str, ...]] = []
+    for name in formats:
+        shared = next((g for g in _EXPORT_GROUPS if name in g), None)
+        home = next((i for i, g in enumerate(groups) if shared and shared & set(g)), None)
+        if home is None:
+            groups.append((name,))
+        else:
+            groups[home] += (name,)
+    global _EXPORT_GRAPH
+    _EXPORT_GRAPH = graph
+    try:
+        parallel = jobs > 1 and len(groups) > 1 and len(graph) >= PARALLEL_EXPORT_NODES
+        if not parallel or "fork" not in multiprocessing.get_all_start_methods():
+            return [path for group in groups for path in _export_group((group, out))]
+        context = multiprocessing.get_context("fork")  # workers see the graph without pickling it
+        with ProcessPoolExecutor(min(jobs, len(groups)), mp_context=context) as pool:
+            results = list(pool.map(_export_group, [(group, out) for group in groups]))
+        return [path for paths in results for path in paths]
+    finally:
+        _EXPORT_GRAPH = None
+
+
 def build(
     inputs: Sequence[str | Path],
     out_dir: str | Path,
@@ -174,13 +222,13 @@ def build(
         exclude=(out_dir,),  # never read our own pages back when building into a folder inside the corpus
     )
     graph = resolve(facts)
-    if not facts or (strict and skipped):
+    documents = len(facts)
+    del facts  # only the resolved graph is held through the exports
+    if not documents or (strict and skipped):
         # nothing to write, or the user asked for all-or-nothing: keep previous outputs intact
-        return BuildReport(graph=graph, documents=len(facts), skipped=skipped)
+        return BuildReport(graph=graph, documents=documents, skipped=skipped)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     remove_stale_parts(out)
-    outputs: list[Path] = []
-    for name in formats:
-        outputs.extend(get_exporter(name)(graph, out))
-    return BuildReport(graph=graph, documents=len(facts), skipped=skipped, outputs=outputs)
+    outputs = run_exporters(graph, formats, out, jobs=jobs)
+    return BuildReport(graph=graph, documents=documents, skipped=skipped, outputs=outputs)

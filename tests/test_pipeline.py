@@ -29,8 +29,9 @@ def test_pipeline_jobs_output_identical_to_serial(corpus, tmp_path, monkeypatch)
     import kg.pipeline
 
     monkeypatch.setattr(kg.pipeline, "SERIAL_TEXT_LIMIT", 0)  # use the pool even for five articles
-    build([corpus], tmp_path / "serial", ["ttl", "html"], jobs=1)
-    build([corpus], tmp_path / "parallel", ["ttl", "html"], jobs=2)
+    monkeypatch.setattr(kg.pipeline, "PARALLEL_EXPORT_NODES", 0)  # and forked exporters
+    build([corpus], tmp_path / "serial", ["ttl", "html", "store", "nt"], jobs=1)
+    build([corpus], tmp_path / "parallel", ["ttl", "html", "store", "nt"], jobs=2)
     assert _files(tmp_path / "serial") == _files(tmp_path / "parallel")
 
 

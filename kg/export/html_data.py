@@ -77,6 +77,7 @@ class GraphIndex:
     degree: dict[EntityKey, int]
     ids: dict[EntityKey, str]  # node_id of every node, hashed once
     docs: list[dict]
+    doc_pos: dict[str, int]  # doc id -> position in ``docs``
 
     @classmethod
     def of(cls, graph: KnowledgeGraph) -> GraphIndex:
@@ -109,6 +110,7 @@ class GraphIndex:
             degree={k: len(incident[k]) for k in nodes},
             ids={k: node_id(k) for k in nodes},
             docs=[{"file": d.file_name, "id": d.doc_id, "title": d.title} for d in docs],
+            doc_pos={d.doc_id: i for i, d in enumerate(docs)},
         )
 
     def neighbour_counts(self, key: EntityKey) -> dict[str, int]:
@@ -187,7 +189,7 @@ def _payload(ix: GraphIndex, keys: set[EntityKey], style: dict, **extra: object)
     # Edges via the incident lists of the page's ordinary nodes, and by pair
     # lookup between its hubs (a mechanism shared by thousands of hospitals):
     # scanning a hub's incident list on every hospital page costs hospitals x edges.
-    hubs = [k for k in keys if len(ix.incident[k]) > len(keys)]
+    hubs = {k for k in keys if len(ix.incident[k]) > len(keys)}
     found = {
         i
         for k in keys
@@ -198,9 +200,11 @@ def _payload(ix: GraphIndex, keys: set[EntityKey], style: dict, **extra: object)
     found.update(i for a in hubs for b in hubs for i in ix.pairs.get((a, b), ()))
     positions = sorted(found)
     edges = [ix.edges[i] for i in positions]
-    # Only the documents this page cites, so the source filter lists what matters here.
-    used = {d for k in keys for d in ix.nodes[k].documents} | {ev.doc_id for e in edges for ev in e.evidence}
-    docs = [d for d in ix.docs if d["id"] in used]
+    # Only the documents this page cites, so the source filter lists what matters
+    # here: a hub's own documents (thousands for a widely shared mechanism) are left out.
+    used = {d for k in keys if k not in hubs for d in ix.nodes[k].documents}
+    used.update(ev.doc_id for e in edges for ev in e.evidence)
+    docs = [ix.docs[i] for i in sorted(ix.doc_pos[d] for d in used if d in ix.doc_pos)]
     docmap = {d["id"]: i for i, d in enumerate(docs)}
     payload = {
         "style": style,
