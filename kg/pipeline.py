@@ -143,6 +143,8 @@ def _extract_keyed(source: SourceText) -> tuple[SourceText, DocumentFacts | Skip
 PARALLEL_EXPORT_NODES = 5_000
 #: formats that share work (graph.ttl's text feeds the store) stay in one group
 _EXPORT_GROUPS: tuple[frozenset[str], ...] = (frozenset({"ttl", "store"}),)
+#: exporters that must run in the build's own process
+_IN_PARENT = frozenset({"store"})
 _EXPORT_GRAPH: KnowledgeGraph | None = None  # the graph forked export workers read
 
 
@@ -174,13 +176,18 @@ def run_exporters(graph: KnowledgeGraph, formats: Sequence[str], out: Path, jobs
     global _EXPORT_GRAPH
     _EXPORT_GRAPH = graph
     try:
-        parallel = jobs > 1 and len(groups) > 1 and len(graph) >= PARALLEL_EXPORT_NODES
+        # The store's engine (RocksDB) keeps threads that a forked child cannot use: its group stays here.
+        local = [g for g in groups if _IN_PARENT & set(g)]
+        forked = [g for g in groups if not _IN_PARENT & set(g)]
+        parallel = jobs > 1 and forked and len(groups) > 1 and len(graph) >= PARALLEL_EXPORT_NODES
         if not parallel or "fork" not in multiprocessing.get_all_start_methods():
             return [path for group in groups for path in _export_group((group, out))]
         context = multiprocessing.get_context("fork")  # workers see the graph without pickling it
-        with ProcessPoolExecutor(min(jobs, len(groups)), mp_context=context) as pool:
-            results = list(pool.map(_export_group, [(group, out) for group in groups]))
-        return [path for paths in results for path in paths]
+        with ProcessPoolExecutor(min(jobs, len(forked)), mp_context=context) as pool:
+            futures = {group: pool.submit(_export_group, (group, out)) for group in forked}  # fork first
+            done = {group: _export_group((group, out)) for group in local}
+            done.update((group, future.result()) for group, future in futures.items())
+        return [path for group in groups for path in done[group]]
     finally:
         _EXPORT_GRAPH = None
 
