@@ -2,35 +2,22 @@
 
 from __future__ import annotations
 
-import hashlib
 
 import pytest
 
 from kg.extract import honors
+from extract_fixtures import context  # tests/ is on sys.path (conftest.py lives there)
+
 from kg.extract.context import DocContext
-from kg.records import EntityKey, NormalizedText, SourceText
-from kg.segment import split_sentences
+from kg.records import EntityKey
 from kg.vocab import EntityType, Predicate
 
 HOSPITAL = EntityKey(EntityType.HOSPITAL, ("某市第一人民医院",))
 
 
-class _OneHospital:
-    """Scope stub: every position belongs to one hospital."""
-
-    def hospital_at(self, offset):
-        return HOSPITAL
-
-    def hospitals(self):
-        return []
-
 
 def _ctx(text: str) -> DocContext:
-    src = SourceText("t.txt", "t.txt", text, "utf-8", hashlib.sha256(text.encode()).hexdigest())
-    norm = NormalizedText(text, tuple(range(len(text))))
-    ctx = DocContext(source=src, norm=norm, sentences=split_sentences(norm))
-    ctx.scope = _OneHospital()
-    return ctx
+    return context(text, HOSPITAL)
 
 
 def _honors(text: str) -> list[tuple[str, int | None, str | None]]:

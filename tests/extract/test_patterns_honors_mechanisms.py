@@ -2,34 +2,23 @@
 
 from __future__ import annotations
 
-import hashlib
 
 import pytest
 
 from kg.extract import honors, mechanisms
+from extract_fixtures import context  # tests/ is on sys.path (conftest.py lives there)
+
 from kg.extract.context import DocContext
 from kg.lexicon import load_jsonl
-from kg.records import EntityKey, NormalizedText, SourceText
-from kg.segment import split_sentences
+from kg.records import EntityKey
 from kg.vocab import EntityType
 
 HOSPITAL = EntityKey(EntityType.HOSPITAL, ("某某中心医院",))
 
 
-class _OneHospital:
-    def hospital_at(self, offset):
-        return HOSPITAL
-
-    def hospitals(self):
-        return []
-
 
 def _ctx(text: str) -> DocContext:
-    src = SourceText("t.txt", "t.txt", text, "utf-8", hashlib.sha256(text.encode()).hexdigest())
-    norm = NormalizedText(text, tuple(range(len(text))))
-    ctx = DocContext(source=src, norm=norm, sentences=split_sentences(norm))
-    ctx.scope = _OneHospital()
-    return ctx
+    return context(text, HOSPITAL)
 
 
 def _rows(name: str):
