@@ -6,17 +6,17 @@ wires them and collects what the summary reports.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from pathlib import Path
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
 from itertools import chain
+from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
-from kg.export import DEFAULT_FORMATS, EXPORTERS, get_exporter
-from kg.graph import KnowledgeGraph
 from kg.atomic import remove_stale_parts
 from kg.cache import FactsCache
+from kg.export import DEFAULT_FORMATS, EXPORTERS, get_exporter
+from kg.graph import KnowledgeGraph
 from kg.parallel import Ready, map_dask, map_local
 from kg.records import DocumentFacts, Skipped, SkipReason, SourceText
 
@@ -49,9 +49,7 @@ def _extract_safely(source: SourceText) -> DocumentFacts | Skipped:
 
 def warm_up() -> None:
     """Load lexicons and compile rules once, before workers fork, so each one shares them."""
-    from kg.records import SourceText as _Source
-
-    extract_source(_Source("warm-up", "warm-up", "医院。", "utf-8", "0" * 64))
+    extract_source(SourceText("warm-up", "warm-up", "医院。", "utf-8", "0" * 64))
 
 
 def read_and_extract(
@@ -82,12 +80,9 @@ def read_and_extract(
     """
     from kg.ingest import DEFAULT_MAX_BYTES, iter_sources
 
-    sizes: dict[str, int] = {}
-
     def work_items():
         for item in iter_sources(inputs, max_bytes=max_bytes or DEFAULT_MAX_BYTES, exclude=exclude):
             if isinstance(item, SourceText):
-                sizes[item.path] = len(item.text)
                 cached = cache.get(item) if cache else None
                 yield Ready((item, cached, True)) if cached else item
             else:
@@ -114,7 +109,7 @@ def read_and_extract(
             cache.put(source, result)
         facts.append(result)
         if progress:
-            progress(sizes.pop(result.doc.path, 0))
+            progress(len(source.text))
     return facts, skipped
 
 
@@ -192,6 +187,16 @@ def run_exporters(graph: KnowledgeGraph, formats: Sequence[str], out: Path, jobs
         _EXPORT_GRAPH = None
 
 
+def check_formats(formats: Iterable[str]) -> list[str]:
+    """The exporter names to run, each once, in order; ValueError when none or an unknown one is asked for."""
+    names = list(dict.fromkeys(formats))
+    unknown = [f for f in names if f not in EXPORTERS]
+    if unknown or not names:
+        what = f"unknown format {unknown[0]!r}" if unknown else "no format given"
+        raise ValueError(f"{what}; known: {', '.join(EXPORTERS)}")
+    return names
+
+
 def build(
     inputs: Sequence[str | Path],
     out_dir: str | Path,
@@ -220,10 +225,7 @@ def build(
     """
     from kg.resolve import resolve
 
-    formats = list(dict.fromkeys(formats))
-    unknown = [f for f in formats if f not in EXPORTERS]
-    if unknown:
-        raise ValueError(f"unknown format(s): {', '.join(unknown)}; known: {', '.join(EXPORTERS)}")
+    formats = check_formats(formats)
     facts, skipped = read_and_extract(
         inputs, on_skip, jobs=jobs, scheduler=scheduler, cache=cache, progress=progress, max_bytes=max_bytes,
         exclude=(out_dir,),  # never read our own pages back when building into a folder inside the corpus

@@ -38,15 +38,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kg.pipeline import build
+    from kg.pipeline import build, check_formats
 
-    formats = [f.strip() for f in args.formats.split(",") if f.strip()]
-    if not formats:
-        print(f"kg build: error: --formats names no format; known: {', '.join(EXPORTERS)}", file=sys.stderr)
-        return 1
-    unknown = [f for f in formats if f not in EXPORTERS]
-    if unknown:
-        print(f"kg build: error: unknown format {unknown[0]!r}; known: {', '.join(EXPORTERS)}", file=sys.stderr)
+    try:
+        formats = check_formats(f.strip() for f in args.formats.split(",") if f.strip())
+    except ValueError as exc:
+        print(f"kg build: error: --formats: {exc}", file=sys.stderr)
         return 1
     missing = [p for p in args.inputs if not Path(p).exists()]
     if missing:  # a mistyped path is a usage error, not a skipped input
