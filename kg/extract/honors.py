@@ -263,11 +263,13 @@ def _is_person_title(name: str) -> bool:
 Candidate = tuple[str, int, int, "int | None", "list[str | None]", int]
 
 
-def _candidates(ctx: DocContext, sent: Sentence) -> Iterable[Candidate]:
-    """(rule id, start, end, year, units, anchor) of honor names in one sentence."""
+def _candidates(ctx: DocContext, sent: Sentence, people: frozenset[str]) -> Iterable[Candidate]:
+    """(rule id, start, end, year, units, anchor) of honor names in one sentence.
+
+    ``people``: the (Simplified) names of the document's leaders; a subject naming one is a person.
+    """
     m = ctx.match_text
     a, b = sent.start, sent.end
-    people = frozenset(to_simplified(f.entity.label) for f in ctx.found(EntityType.LEADER))
     for rule in _rules():
         has_cue = "cue" in rule.regex.groupindex
         for hit in rule.regex.finditer(m, a, b):
@@ -328,8 +330,9 @@ def extract(ctx: DocContext) -> Iterable[Finding]:
         One finding per honor mention; several mentions of one honor share a key.
     """
     out: list[Finding] = []
+    people = frozenset(to_simplified(f.entity.label) for f in ctx.found(EntityType.LEADER))
     for sent in ctx.sentences:
-        for rule_id, s, e, year, units, anchor in _candidates(ctx, sent):
+        for rule_id, s, e, year, units, anchor in _candidates(ctx, sent, people):
             hospital = _recipient(ctx, sent, anchor)
             if hospital is None:
                 continue

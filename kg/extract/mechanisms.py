@@ -200,12 +200,11 @@ def _skip_quote(m: str, a: int, b: int, q: Quoted, core: str) -> bool:
     return bool(_non_head_re().match(m, q.end, b))
 
 
-def _quoted_candidates(m: str, sent: Sentence,
+def _quoted_candidates(m: str, sent: Sentence, quotes: list[Quoted],
                        blocked: frozenset[str]) -> Iterable[tuple[str, int, int, int, int]]:
-    """(rule id, name start, name end, core start, core end) for quoted names."""
+    """(rule id, name start, name end, core start, core end) for the sentence's quoted names."""
     rules = _rules()
     a, b = sent.start, sent.end
-    quotes = [Quoted(q.start + a, q.end + a, q.inner_start + a, q.inner_end + a) for q in find_quoted(m[a:b])]
     for run in _runs(m, quotes):
         context = _run_context(m, a, b, run)
         if context == "mechanism/list-etc":
@@ -228,6 +227,12 @@ def _quoted_candidates(m: str, sent: Sentence,
                 yield ("mechanism/coined-plus", *bare)
             elif context:
                 yield (context, *bare)
+
+
+def _sentence_quotes(m: str, sent: Sentence) -> list[Quoted]:
+    """The quoted spans of a sentence, at document offsets."""
+    a = sent.start
+    return [Quoted(q.start + a, q.end + a, q.inner_start + a, q.inner_end + a) for q in find_quoted(m[a:sent.end])]
 
 
 def _list_before(m: str, a: int, pos: int) -> Iterable[tuple[str, int, int, int, int]]:
@@ -362,8 +367,9 @@ def extract(ctx: DocContext) -> Iterable[Finding]:
     )
     raw: list[tuple[str, str, tuple[str, ...], Sentence, int]] = []
     for sent in ctx.sentences:
-        quote_spans = [(q.start + sent.start, q.end + sent.start) for q in find_quoted(m[sent.start:sent.end])]
-        for rid, s, e, cs, ce in (*_quoted_candidates(m, sent, blocked), *_titled_candidates(m, sent)):
+        quotes = _sentence_quotes(m, sent)
+        quote_spans = [(q.start, q.end) for q in quotes]
+        for rid, s, e, cs, ce in (*_quoted_candidates(m, sent, quotes, blocked), *_titled_candidates(m, sent)):
             quote_spans.append((s, e))
             label = clean_label(text[s:e])
             cores = [clean_label(text[q.inner_start + s:q.inner_end + s]) for q in find_quoted(text[s:e])]

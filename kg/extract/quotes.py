@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 #: opening -> closing quote marks; ‘ ’ only count at the top level when no “ ” is open.
 OPEN_CLOSE = {"“": "”", "「": "」", "『": "』", "‘": "’", '"': '"'}
+RE_OPENER = re.compile("[" + re.escape("".join(OPEN_CLOSE)) + "]")
 #: every quote mark the guidelines strip from names.
 QUOTE_MARKS = "“”「」『』‘’\"'"
 RE_QUOTE_MARKS = re.compile("[" + re.escape(QUOTE_MARKS) + r"\s]")
@@ -54,21 +55,15 @@ def find_quoted(text: str, max_len: int = MAX_QUOTED) -> list[Quoted]:
         The spans; an unclosed quote yields nothing.
     """
     out: list[Quoted] = []
-    i, n = 0, len(text)
-    while i < n:
-        close = OPEN_CLOSE.get(text[i])
-        if close is None:
-            i += 1
-            continue
-        j = text.find(close, i + 1)
-        if j < 0:
-            i += 1
-            continue
+    opener = RE_OPENER.search(text)  # jump from mark to mark: most characters are no quote
+    while opener:
+        i = opener.start()
+        j = text.find(OPEN_CLOSE[text[i]], i + 1)
         if 0 < j - i - 1 <= max_len:
             out.append(Quoted(i, j + 1, i + 1, j))
-            i = j + 1
-        else:  # a long quotation: look for names quoted inside it (‘三色’)
-            i += 1
+            opener = RE_OPENER.search(text, j + 1)
+        else:  # unclosed, or a long quotation: look for names quoted inside it (‘三色’)
+            opener = RE_OPENER.search(text, i + 1)
     return out
 
 
