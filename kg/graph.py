@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import chain
+from typing import Callable
 from decimal import Decimal
 from enum import Enum
 
@@ -92,14 +94,30 @@ class Edge:
         return dict(zip(self.evidence, self.evidence_confidence))
 
 
+#: where an entity was met: (document sequence number, entity index); merges keep the earliest
+Position = tuple[int, int]
+
+
 @dataclass
 class _NodeState:
     """Mutable accumulator for one node while entities are merged in."""
 
-    entity: Entity
+    entity: Entity  # the first one met (smallest ``first``)
+    first: Position = (0, 0)
     aliases: set[str] = field(default_factory=set)
-    titles: list[str] = field(default_factory=list)
+    titles: dict[str, tuple[int, ...]] = field(default_factory=dict)  # title -> where first met, in that order
     documents: set[str] = field(default_factory=set)
+
+    def absorb(self, other: _NodeState) -> None:
+        """Fold another node's state into this one, as if both had been met in position order."""
+        if other.first < self.first:
+            self.entity, self.first = other.entity, other.first
+        self.aliases |= other.aliases
+        self.documents |= other.documents
+        for title, where in other.titles.items():
+            if title not in self.titles or where < self.titles[title]:
+                self.titles[title] = where
+        self.titles = dict(sorted(self.titles.items(), key=lambda item: item[1]))
 
 
 class KnowledgeGraph:
@@ -115,27 +133,74 @@ class KnowledgeGraph:
         """Record a source document (an ``hkg:Document``); a second call with the same id replaces it."""
         self._docs[doc.doc_id] = doc
 
-    def add_entity(self, entity: Entity, doc_id: str) -> None:
-        """Add or merge an entity found in ``doc_id`` (aliases and titles are unioned)."""
+    def add_entity(self, entity: Entity, doc_id: str, position: Position = (0, 0)) -> None:
+        """Add or merge an entity found in ``doc_id`` (aliases and titles are unioned).
+
+        ``position`` orders entities for ``rekey``: a merged node keeps the
+        entity met first. Callers that never rekey may leave it out.
+        """
         key = entity.key
         if key not in self._g:
-            self._g.add_node(key, state=_NodeState(entity=entity))
+            self._g.add_node(key, state=_NodeState(entity=entity, first=position))
         state: _NodeState = self._g.nodes[key]["state"]
         state.aliases.update(entity.aliases)
-        for title in entity.titles:
-            if title not in state.titles:
-                state.titles.append(title)
+        for i, title in enumerate(entity.titles):
+            state.titles.setdefault(title, (*position, i))
         state.documents.add(doc_id)
+
+    def rekey(self, new_key: Callable[[EntityKey], EntityKey], adapt: Callable[[Entity, EntityKey], Entity]) -> None:
+        """Move nodes to new keys, merging those that meet and their relations' evidence.
+
+        Args:
+            new_key: the key each node should have (itself when it stays).
+            adapt: the entity a moved node contributes under its new key.
+        """
+        moves = {k: t for k in self._g.nodes if (t := new_key(k)) != k}
+        if not moves:
+            return
+        groups: dict[EntityKey, list[_NodeState]] = {}
+        for old, target in moves.items():
+            state: _NodeState = self._g.nodes[old]["state"]
+            state.entity = adapt(state.entity, target)
+            state.aliases.update(state.entity.aliases)
+            groups.setdefault(target, []).append(state)
+        # an edge between two moved nodes is listed twice: merging is idempotent (max)
+        edges = [
+            (moves.get(u, u), moves.get(v, v), p, d["evidence"])
+            for old in moves
+            for u, v, p, d in chain(self._g.out_edges(old, keys=True, data=True), self._g.in_edges(old, keys=True, data=True))
+        ]
+        for target in groups:
+            if target in self._g and target not in moves:
+                groups[target].insert(0, self._g.nodes[target]["state"])
+        self._g.remove_nodes_from(moves)
+        for target, states in groups.items():
+            merged = states[0]
+            for other in states[1:]:
+                merged.absorb(other)
+            self._g.add_node(target, state=merged)
+        for u, v, p, evidence in edges:
+            if not self._g.has_edge(u, v, key=p):
+                self._g.add_edge(u, v, key=p, evidence={})
+            into: dict[Evidence, float] = self._g.edges[u, v, p]["evidence"]
+            for ev, confidence in evidence.items():
+                into[ev] = max(into.get(ev, 0.0), confidence)
+
+    def check_relation(self, relation: Relation) -> RejectReason | None:
+        """Why ``relation`` cannot be added now (None: it can)."""
+        if relation.subject not in self._g or relation.object not in self._g:
+            return RejectReason.UNKNOWN_ENTITY
+        if SIGNATURE[relation.predicate] != (relation.subject.type, relation.object.type):
+            return RejectReason.DOMAIN_RANGE
+        return None
 
     def add_relation(self, relation: Relation) -> bool:
         """Add a relation with its evidence; returns False (and records why) if rejected."""
+        reason = self.check_relation(relation)
+        if reason is not None:
+            self.rejected.append(Rejected(relation, reason))
+            return False
         subj, obj, pred = relation.subject, relation.object, relation.predicate
-        if subj not in self._g or obj not in self._g:
-            self.rejected.append(Rejected(relation, RejectReason.UNKNOWN_ENTITY))
-            return False
-        if SIGNATURE[pred] != (subj.type, obj.type):
-            self.rejected.append(Rejected(relation, RejectReason.DOMAIN_RANGE))
-            return False
         if not self._g.has_edge(subj, obj, key=pred):
             # Supporting sentence -> best confidence of the rules that found it;
             # the edge's evidence and confidence are both derived from this.

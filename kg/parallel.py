@@ -20,6 +20,7 @@ class Ready:
     """An item whose result is already known (a cache hit, a skipped file): passed through in order."""
 
     value: Any
+    source: Any = None  # what the value was made from, for the caller (a cache hit's document)
 
 
 class _Done:
@@ -40,18 +41,21 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _ordered(submit: Callable[[Any], Any], items: Iterable[Any], window: int) -> Iterator[Any]:
+def _ordered(submit: Callable[[Any], Any], items: Iterable[Any], window: int) -> Iterator[tuple[Any, Any]]:
+    # the item stays here beside its future: only the result travels back from the worker
     pending: deque = deque()
     for item in items:
-        pending.append(_Done(item.value) if isinstance(item, Ready) else submit(item))
+        pending.append((item, _Done(item.value) if isinstance(item, Ready) else submit(item)))
         if len(pending) >= window:
-            yield pending.popleft().result()
+            item, future = pending.popleft()
+            yield item, future.result()
     while pending:
-        yield pending.popleft().result()
+        item, future = pending.popleft()
+        yield item, future.result()
 
 
-def map_local(func: Callable[[Any], Any], items: Iterable[Any], jobs: int, window: int = 0) -> Iterator[Any]:
-    """``map(func, items)`` in input order with ``jobs`` worker processes (``Ready`` items pass through).
+def map_local(func: Callable[[Any], Any], items: Iterable[Any], jobs: int, window: int = 0) -> Iterator[tuple[Any, Any]]:
+    """``(item, func(item))`` in input order with ``jobs`` worker processes (``Ready`` items pass through).
 
     Args:
         func: a picklable module-level function.
@@ -61,7 +65,7 @@ def map_local(func: Callable[[Any], Any], items: Iterable[Any], jobs: int, windo
     """
     if jobs <= 1:
         for item in items:
-            yield item.value if isinstance(item, Ready) else func(item)
+            yield item, (item.value if isinstance(item, Ready) else func(item))
         return
     # fork shares what the parent already loaded (lexicons, the jieba dictionary) with every worker
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
@@ -69,8 +73,10 @@ def map_local(func: Callable[[Any], Any], items: Iterable[Any], jobs: int, windo
         yield from _ordered(lambda item: pool.submit(func, item), items, window or 8 * jobs)
 
 
-def map_dask(func: Callable[[Any], Any], items: Iterable[Any], scheduler: str, window: int = 0) -> Iterator[Any]:
-    """``map(func, items)`` in input order on a Dask distributed cluster at ``scheduler``.
+def map_dask(
+    func: Callable[[Any], Any], items: Iterable[Any], scheduler: str, window: int = 0
+) -> Iterator[tuple[Any, Any]]:
+    """``(item, func(item))`` in input order on a Dask distributed cluster at ``scheduler``.
 
     Args:
         func: a picklable module-level function (workers must have ``kg`` installed).

@@ -55,6 +55,27 @@ def warm_up() -> None:
 def read_and_extract(
     inputs: Sequence[str | Path],
     on_skip: Callable[[Skipped], None] | None = None,
+    **options,
+) -> tuple[list[DocumentFacts], list[Skipped]]:
+    """Every readable document's facts and the skipped inputs, both in path order (see ``iter_extract``)."""
+    skipped: list[Skipped] = []
+    return list(iter_extract(inputs, _recording(skipped, on_skip), **options)), skipped
+
+
+def _recording(skipped: list[Skipped], on_skip: Callable[[Skipped], None] | None) -> Callable[[Skipped], None]:
+    """An on_skip callback that also appends to ``skipped``."""
+
+    def skip(item: Skipped) -> None:
+        skipped.append(item)
+        if on_skip:
+            on_skip(item)
+
+    return skip
+
+
+def iter_extract(
+    inputs: Sequence[str | Path],
+    on_skip: Callable[[Skipped], None] | None = None,
     *,
     jobs: int = 1,
     scheduler: str | None = None,
@@ -62,21 +83,21 @@ def read_and_extract(
     progress: Callable[[int], None] | None = None,
     max_bytes: int | None = None,
     exclude: Sequence[str | Path] = (),
-) -> tuple[list[DocumentFacts], list[Skipped]]:
-    """Ingest every input and extract each readable document, in sorted path order.
+) -> Iterator[DocumentFacts]:
+    """Ingest every input and extract each readable document, yielding facts in sorted path order.
+
+    A generator, so a caller can fold each document into the graph and let its
+    facts go: memory holds the documents in flight, not the corpus.
 
     Args:
         inputs: files and folders.
-        on_skip: called once per skipped input.
+        on_skip: called once per skipped input, in path order.
         jobs: worker processes for extraction (1: in this process).
         scheduler: a Dask scheduler address; extraction then runs on that cluster.
         cache: per-document extraction cache (None: extract everything).
         progress: called with the number of characters of each document when it is done.
         max_bytes: per-file size limit (None: ``kg.ingest.DEFAULT_MAX_BYTES``).
         exclude: folders passed over when found inside an input folder (the output folder).
-
-    Returns:
-        Facts of the readable documents and the skipped inputs, both in path order.
     """
     from kg.ingest import DEFAULT_MAX_BYTES, iter_sources
 
@@ -84,33 +105,30 @@ def read_and_extract(
         for item in iter_sources(inputs, max_bytes=max_bytes or DEFAULT_MAX_BYTES, exclude=exclude):
             if isinstance(item, SourceText):
                 cached = cache.get(item) if cache else None
-                yield Ready((item, cached, True)) if cached else item
+                yield Ready(cached, source=item) if cached else item
             else:
-                yield Ready((None, item, True))
+                yield Ready(item)
 
     items: Iterable = work_items()
     if scheduler:
-        results = map_dask(_extract_keyed, items, scheduler)
+        results = map_dask(_extract_safely, items, scheduler)
     else:
         if jobs > 1:
             items, jobs = _small_input_runs_serially(items, jobs)
         if jobs > 1:
             warm_up()
-        results = map_local(_extract_keyed, items, jobs)
-    facts: list[DocumentFacts] = []
-    skipped: list[Skipped] = []
-    for source, result, from_cache in results:
+        results = map_local(_extract_safely, items, jobs)
+    for item, result in results:
         if isinstance(result, Skipped):
-            skipped.append(result)
             if on_skip:
                 on_skip(result)
             continue
-        if cache and not from_cache and not result.problems:  # a failed extractor must run again next time
-            cache.put(source, result)
-        facts.append(result)
+        source = item.source if isinstance(item, Ready) else item
+        if cache and not isinstance(item, Ready) and not result.problems:
+            cache.put(source, result)  # a failed extractor must run again next time, so problems are not cached
         if progress:
             progress(len(source.text))
-    return facts, skipped
+        yield result
 
 
 #: below this much uncached text, starting worker processes costs more than it saves
@@ -128,10 +146,6 @@ def _small_input_runs_serially(items: Iterator, jobs: int) -> tuple[Iterator, in
             if pending >= SERIAL_TEXT_LIMIT:
                 return chain(head, items), jobs
     return iter(head), 1
-
-
-def _extract_keyed(source: SourceText) -> tuple[SourceText, DocumentFacts | Skipped, bool]:
-    return source, _extract_safely(source), False
 
 
 #: graphs smaller than this are exported in this process (forking costs more than it saves)
@@ -223,16 +237,20 @@ def build(
     Returns:
         A ``BuildReport``.
     """
-    from kg.resolve import resolve
+    from kg.resolve import Resolver
 
     formats = check_formats(formats)
-    facts, skipped = read_and_extract(
-        inputs, on_skip, jobs=jobs, scheduler=scheduler, cache=cache, progress=progress, max_bytes=max_bytes,
+    skipped: list[Skipped] = []
+    # each document is folded into the graph as it comes: only the graph is held, never the corpus's facts
+    resolver = Resolver()
+    documents = 0
+    for doc_facts in iter_extract(
+        inputs, _recording(skipped, on_skip), jobs=jobs, scheduler=scheduler, cache=cache, progress=progress, max_bytes=max_bytes,
         exclude=(out_dir,),  # never read our own pages back when building into a folder inside the corpus
-    )
-    graph = resolve(facts)
-    documents = len(facts)
-    del facts  # only the resolved graph is held through the exports
+    ):
+        resolver.add(doc_facts)
+        documents += 1
+    graph = resolver.finish()
     if not documents or (strict and skipped):
         # nothing to write, or the user asked for all-or-nothing: keep previous outputs intact
         return BuildReport(graph=graph, documents=documents, skipped=skipped)

@@ -20,11 +20,11 @@ corpus, and both are dict passes (cost linear in the number of entities):
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import replace
 
 from kg.chinese import to_simplified
-from kg.graph import KnowledgeGraph
+from kg.graph import KnowledgeGraph, RejectReason, Rejected
 from kg.records import DocumentFacts, Entity, EntityKey, Relation
 from kg.vocab import EntityType
 
@@ -57,60 +57,61 @@ def _portable(alias: str) -> bool:
     return len(alias) >= 3 and alias[0] not in RELATIVE_STARTS
 
 
-def _hospital_labels(facts: Sequence[DocumentFacts]) -> dict[str, str]:
-    """First label of each hospital name, in document order."""
-    labels: dict[str, str] = {}
-    for doc in facts:
-        for e in doc.entities:
-            if e.key.type == EntityType.HOSPITAL:
-                labels.setdefault(e.key.parts[0], e.label)
-    return labels
+class HospitalNames:
+    """What alias resolution needs from the corpus, gathered one document at a time."""
 
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+        self.owners: dict[str, set[str]] = {}  # portable alias -> hospital names it was given for
+        self.labels: dict[str, str] = {}  # hospital name -> its first label, in document order
 
-def hospital_mapping(facts: Sequence[DocumentFacts]) -> dict[str, str]:
-    """Hospital names to re-key: a name used as a node in one document -> the canonical name.
-
-    Args:
-        facts: every document's facts.
-
-    Returns:
-        ``{old canonical name: new canonical name}`` for hospitals whose name is
-        a portable alias of exactly one other hospital of the corpus.
-    """
-    names: set[str] = set()
-    owners: dict[str, set[str]] = {}
-    for doc in facts:
+    def add(self, doc: DocumentFacts) -> None:
+        """Record the hospitals of one document."""
         for e in doc.entities:
             if e.key.type != EntityType.HOSPITAL:
                 continue
             name = e.key.parts[0]
-            names.add(name)
+            self.names.add(name)
+            self.labels.setdefault(name, e.label)
             for alias in e.aliases:
                 a = _alias_key(alias)
                 if a != name and _portable(a):
-                    owners.setdefault(a, set()).add(name)
-    mapping = {a: next(iter(o)) for a, o in owners.items() if len(o) == 1 and a in names}
-    # 武汉硚口区… and 武汉市硚口区… in two documents: the same name once 省/市 are dropped
-    folded: dict[str, list[str]] = {}
-    for name in names:
-        if "@" not in name and len(_fold(name)) >= FOLD_MIN:
-            folded.setdefault(_fold(name), []).append(name)
-    for group in folded.values():
-        if len(group) > 1:
-            target = max(group, key=lambda n: (len(n), n))
-            for name in group:
-                if name != target:
-                    mapping.setdefault(name, target)
-    # follow chains (A -> B -> C) to their end; a cycle stops where it closes
-    resolved: dict[str, str] = {}
-    for start, first in mapping.items():
-        seen, cur = {start}, first
-        while cur in mapping and mapping[cur] not in seen:
-            seen.add(cur)
-            cur = mapping[cur]
-        if cur != start:
-            resolved[start] = cur
-    return resolved
+                    self.owners.setdefault(a, set()).add(name)
+
+    def mapping(self) -> dict[str, str]:
+        """``{old canonical name: new canonical name}`` for hospitals whose name is a portable alias
+        of exactly one other hospital of the corpus, or a full name equal to another once 省/市 are dropped."""
+        names = self.names
+        mapping = {a: next(iter(o)) for a, o in self.owners.items() if len(o) == 1 and a in names}
+        # 武汉硚口区… and 武汉市硚口区… in two documents: the same name once 省/市 are dropped
+        folded: dict[str, list[str]] = {}
+        for name in names:
+            if "@" not in name and len(_fold(name)) >= FOLD_MIN:
+                folded.setdefault(_fold(name), []).append(name)
+        for group in folded.values():
+            if len(group) > 1:
+                target = max(group, key=lambda n: (len(n), n))
+                for name in group:
+                    if name != target:
+                        mapping.setdefault(name, target)
+        # follow chains (A -> B -> C) to their end; a cycle stops where it closes
+        resolved: dict[str, str] = {}
+        for start, first in mapping.items():
+            seen, cur = {start}, first
+            while cur in mapping and mapping[cur] not in seen:
+                seen.add(cur)
+                cur = mapping[cur]
+            if cur != start:
+                resolved[start] = cur
+        return resolved
+
+
+def hospital_mapping(facts: Iterable[DocumentFacts]) -> dict[str, str]:
+    """Hospital names to re-key (see ``HospitalNames.mapping``) over every document's facts."""
+    names = HospitalNames()
+    for doc in facts:
+        names.add(doc)
+    return names.mapping()
 
 
 def _rekey(key: EntityKey, mapping: dict[str, str]) -> EntityKey:
@@ -133,6 +134,68 @@ def _with_label_alias(entity: Entity) -> Entity:
     return replace(entity, aliases=entity.aliases + (entity.label,))
 
 
+class Resolver:
+    """Streaming resolution: documents are added one at a time and their facts let go.
+
+    Entities and relations enter the graph under their own keys at once; the
+    alias mapping, which needs the whole corpus, is applied by ``finish`` as a
+    re-keying of the few nodes it moves. Nodes remember where each entity was
+    met, so the result is the same as resolving the whole list at the end.
+    """
+
+    def __init__(self) -> None:
+        self.graph = KnowledgeGraph()
+        self._hospitals = HospitalNames()
+        self._seq = 0  # documents added
+        self._relations = 0  # relations seen, to keep rejections in document order
+        self._rejected: list[tuple[int, Rejected]] = []
+        self._waiting: list[tuple[int, Relation]] = []  # an entity of a later document may still come
+
+    def add(self, doc_facts: DocumentFacts) -> None:
+        """Merge one document's entities and relations into the graph."""
+        self._hospitals.add(doc_facts)
+        graph, doc_id = self.graph, doc_facts.doc.doc_id
+        graph.add_document(doc_facts.doc)
+        for i, entity in enumerate(doc_facts.entities):
+            graph.add_entity(_with_label_alias(entity), doc_id, (self._seq, i))
+        for relation in doc_facts.relations:
+            self._relations += 1
+            reason = graph.check_relation(relation)
+            if reason is RejectReason.UNKNOWN_ENTITY:
+                self._waiting.append((self._relations, relation))
+            elif reason is not None:
+                self._rejected.append((self._relations, Rejected(relation, reason)))
+            else:
+                graph.add_relation(relation)
+        self._seq += 1
+
+    def finish(self) -> KnowledgeGraph:
+        """Apply the corpus-wide alias mapping and return the resolved graph."""
+        mapping = self._hospitals.mapping()
+        labels = self._hospitals.labels
+        graph = self.graph
+
+        def adapt(entity: Entity, key: EntityKey) -> Entity:
+            entity = _with_label_alias(entity)
+            if key.type == EntityType.HOSPITAL:
+                # the node's label is the canonical hospital's, whichever document comes first
+                entity = replace(entity, label=labels.get(key.parts[0], key.parts[0]))
+            return _with_label_alias(replace(entity, key=key))
+
+        if mapping:
+            graph.rekey(lambda key: _rekey(key, mapping), adapt)
+        for seq, relation in self._waiting:
+            relation = _rekey_relation(relation, mapping)
+            reason = graph.check_relation(relation)
+            if reason is None:
+                graph.add_relation(relation)
+            else:
+                self._rejected.append((seq, Rejected(relation, reason)))
+        self._waiting = []
+        graph.rejected.extend(r for _, r in sorted(self._rejected, key=lambda item: item[0]))
+        return graph
+
+
 def resolve(facts: Iterable[DocumentFacts]) -> KnowledgeGraph:
     """Merge every document's entities into one graph, resolving hospital aliases across documents.
 
@@ -142,25 +205,10 @@ def resolve(facts: Iterable[DocumentFacts]) -> KnowledgeGraph:
     Returns:
         The resolved graph (one node per key; relations re-keyed with their entities).
     """
-    facts = list(facts)
-    mapping = hospital_mapping(facts)
-    labels = _hospital_labels(facts) if mapping else {}
-    graph = KnowledgeGraph()
+    resolver = Resolver()
     for doc_facts in facts:
-        graph.add_document(doc_facts.doc)
-        for entity in doc_facts.entities:
-            key = _rekey(entity.key, mapping)
-            if key != entity.key:
-                entity = _with_label_alias(entity)
-                if key.type == EntityType.HOSPITAL:
-                    # the node's label is the canonical hospital's, whichever document comes first
-                    entity = replace(entity, label=labels.get(key.parts[0], key.parts[0]))
-                entity = replace(entity, key=key)
-            graph.add_entity(_with_label_alias(entity), doc_facts.doc.doc_id)
-    for doc_facts in facts:
-        for relation in doc_facts.relations:
-            graph.add_relation(_rekey_relation(relation, mapping))
-    return graph
+        resolver.add(doc_facts)
+    return resolver.finish()
 
 
 def _rekey_relation(relation: Relation, mapping: dict[str, str]) -> Relation:

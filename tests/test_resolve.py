@@ -101,3 +101,53 @@ def test_resolve_names_equal_without_city_marker_merge():
     (node,) = resolve([b, a]).nodes(H)
     assert node.label == "江城市青山区社区卫生服务中心"
     assert node.aliases == ("江城青山区社区卫生服务中心",)
+
+
+# -- streaming: facts are folded in one document at a time, the mapping applied at the end --
+
+
+def test_resolve_merged_leader_keeps_titles_in_document_order():
+    # doc a meets the leader under the alias, b under the full name, c under the alias again:
+    # the merged node lists titles in the order the documents give them, not grouped by key.
+    a = _doc("a", [_hospital("江大一院"), _leader("钱某某", "江大一院", ("书记",))])
+    b = _doc("b", [_hospital("江南大学第一医院", aliases=("江大一院",)), _leader("钱某某", "江南大学第一医院", ("院长",))])
+    c = _doc("c", [_hospital("江大一院"), _leader("钱某某", "江大一院", ("主任", "书记"))])
+    [leader] = resolve([a, b, c]).nodes(L)
+    assert leader.key.parts == ("钱某某", "江南大学第一医院")
+    assert leader.titles == ("书记", "院长", "主任")
+    assert leader.documents == ("a", "b", "c")
+
+
+def test_resolve_first_document_names_the_merged_hospital():
+    # the node keeps the first document's entity, relabelled with the canonical hospital's first label
+    a = _doc("a", [_hospital("江大一院")])
+    b = _doc("b", [_hospital("江南大学第一医院", "江南大学第一醫院", aliases=("江大一院",))])
+    [node] = resolve([a, b]).nodes(H)
+    assert node.label == "江南大学第一醫院"
+    assert node.aliases == ("江大一院",)
+
+
+def test_resolve_relation_to_an_entity_of_a_later_document_is_kept():
+    a = _doc("a", [_hospital("南山医院")], [_has_leader("a", "南山医院", "孙某某")])
+    b = _doc("b", [_leader("孙某某", "南山医院")])
+    graph = resolve([a, b])
+    assert len(graph.edges(Predicate.HAS_LEADER)) == 1 and not graph.rejected
+
+
+def test_resolve_rejections_stay_in_document_order():
+    a = _doc("a", [_hospital("南山医院")], [_has_leader("a", "南山医院", "无此人")])
+    bad = Relation(Predicate.HAS_LEADER, EntityKey(H, ("北山医院",)), EntityKey(H, ("北山医院",)), Evidence("b", 0, 1, "x"))
+    b = _doc("b", [_hospital("北山医院")], [bad])
+    graph = resolve([a, b])
+    assert [r.relation.evidence.doc_id for r in graph.rejected] == ["a", "b"]
+
+
+def test_resolve_merges_evidence_of_relations_that_meet():
+    a = _doc("a", [_hospital("江大一院"), _leader("钱某某", "江大一院")], [_has_leader("a", "江大一院", "钱某某")])
+    b = _doc(
+        "b",
+        [_hospital("江南大学第一医院", aliases=("江大一院",)), _leader("钱某某", "江南大学第一医院")],
+        [_has_leader("b", "江南大学第一医院", "钱某某")],
+    )
+    [edge] = resolve([a, b]).edges(Predicate.HAS_LEADER)
+    assert [ev.doc_id for ev in edge.evidence] == ["a", "b"]
