@@ -26,6 +26,7 @@ Per sentence, on the Simplified matching view (GUIDELINES.md "Honor"):
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -77,6 +78,7 @@ class _Rule:
     id: str
     regex: re.Pattern[str]
     strength: str  # "strong" | "weak" | "" (from the matched cue)
+    trigger: str  # a regex inside every match ("" = none): sentences without it skip the rule
 
 
 @dataclass(frozen=True)
@@ -106,16 +108,48 @@ def _lex() -> _Lexicons:
 
 def _rows():
     return load_jsonl("honors", required=("id", "role", "regex", "example", "expect"),
-                      allowed=("id", "role", "regex", "strength", "example", "expect"))
+                      allowed=("id", "role", "regex", "trigger", "strength", "example", "expect"))
 
 
 @lru_cache(maxsize=1)
 def _rules() -> tuple[_Rule, ...]:
     cue = alternation(_lex().cues)
     return tuple(
-        _Rule(str(row["id"]), re.compile(str(row["regex"]).replace("{CUE}", cue)), str(row.get("strength", "")))
+        _Rule(str(row["id"]), re.compile(str(row["regex"]).replace("{CUE}", cue)), str(row.get("strength", "")),
+              str(row.get("trigger", "")))
         for row in _rows() if row["role"] == "find"
     )
+
+
+@cache
+def _trigger_re(trigger: str) -> re.Pattern[str]:
+    return re.compile(trigger)
+
+
+def _sentences_with(m: str, sentences: list[Sentence], starts: list[int], trigger: str) -> set[int]:
+    """Indices of the (ordered, disjoint) sentences in which a match of ``trigger`` starts.
+
+    One scan of the document, resumed after each sentence found, is much cheaper
+    than running a rule's full regex over every sentence.
+    """
+    found: set[int] = set()
+    hit = _trigger_re(trigger).search(m)
+    while hit:
+        k = bisect_right(starts, hit.start()) - 1
+        if k >= 0 and hit.start() < sentences[k].end:
+            found.add(k)
+            resume = sentences[k].end
+        else:
+            resume = hit.start() + 1  # between sentences
+        hit = _trigger_re(trigger).search(m, resume)
+    return found
+
+
+def _live_rules(m: str, sentences: list[Sentence]) -> list[tuple[_Rule, ...]]:
+    """Per sentence, the rules worth running: those without a trigger or whose trigger it holds."""
+    starts = [s.start for s in sentences]
+    holding = {r.trigger: _sentences_with(m, sentences, starts, r.trigger) for r in _rules() if r.trigger}
+    return [tuple(r for r in _rules() if not r.trigger or k in holding[r.trigger]) for k in range(len(sentences))]
 
 
 @cache
@@ -263,14 +297,16 @@ def _is_person_title(name: str) -> bool:
 Candidate = tuple[str, int, int, "int | None", "list[str | None]", int]
 
 
-def _candidates(ctx: DocContext, sent: Sentence, people: frozenset[str]) -> Iterable[Candidate]:
+def _candidates(ctx: DocContext, sent: Sentence, rules: tuple[_Rule, ...],
+                people: frozenset[str]) -> Iterable[Candidate]:
     """(rule id, start, end, year, units, anchor) of honor names in one sentence.
 
-    ``people``: the (Simplified) names of the document's leaders; a subject naming one is a person.
+    ``rules``: the rules to run on it; ``people``: the (Simplified) names of the
+    document's leaders (a subject naming one is a person).
     """
     m = ctx.match_text
     a, b = sent.start, sent.end
-    for rule in _rules():
+    for rule in rules:
         has_cue = "cue" in rule.regex.groupindex
         for hit in rule.regex.finditer(m, a, b):
             strength = rule.strength or _lex().cues.get(hit.group("cue"), "weak") if has_cue else rule.strength
@@ -331,8 +367,8 @@ def extract(ctx: DocContext) -> Iterable[Finding]:
     """
     out: list[Finding] = []
     people = frozenset(to_simplified(f.entity.label) for f in ctx.found(EntityType.LEADER))
-    for sent in ctx.sentences:
-        for rule_id, s, e, year, units, anchor in _candidates(ctx, sent, people):
+    for sent, rules in zip(ctx.sentences, _live_rules(ctx.match_text, ctx.sentences)):
+        for rule_id, s, e, year, units, anchor in _candidates(ctx, sent, rules, people):
             hospital = _recipient(ctx, sent, anchor)
             if hospital is None:
                 continue

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 
+import re
+
 import pytest
 
 from kg.extract import honors, mechanisms
@@ -41,3 +43,22 @@ def test_patterns_mechanisms_example_yields_expect(row):
 def test_patterns_ids_are_namespaced(name):
     prefix = name.rstrip("s") + "/"
     assert all(str(row["id"]).startswith(prefix) for row in load_jsonl(name))
+
+
+@pytest.mark.parametrize("rule", [pytest.param(r, id=r.id) for r in honors._rules() if r.trigger])
+def test_patterns_honors_trigger_lies_inside_every_match(rule):
+    # sentences without the trigger skip the rule, so a match without it would be lost
+    example = next(str(row["example"]) for row in load_jsonl("honors") if row["id"] == rule.id)
+    hits = list(rule.regex.finditer(example))
+    assert hits
+    assert all(re.search(rule.trigger, hit.group()) for hit in hits)
+
+
+def test_honors_trigger_skips_only_sentences_without_it():
+    text = "医院通过三级甲等医院复审。会上，“全国文明单位”称号揭晓。该院获评三级甲等医院。"
+    ctx = _ctx(text)
+    live = honors._live_rules(ctx.match_text, ctx.sentences)
+    ids = [{r.id for r in rules} for rules in live]
+    assert {"honor/grade", "honor/grade-review"} <= ids[0] and "honor/quoted-trailer" not in ids[0]
+    assert "honor/quoted-trailer" in ids[1] and "honor/grade" not in ids[1]
+    assert "honor/grade" in ids[2] and "honor/cue-object" in ids[2]
