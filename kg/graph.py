@@ -1,15 +1,16 @@
 """The knowledge graph model: resolved entities and relations with evidence.
 
-``KnowledgeGraph`` is the one mutable object of a build. It wraps a
-``networkx.MultiDiGraph`` whose nodes are ``EntityKey`` values and whose edges
-are keyed by ``Predicate``. Exporters and query tools read it through
+``KnowledgeGraph`` is the one mutable object of a build: nodes keyed by
+``EntityKey``, relations keyed by (subject, ``Predicate``, object), each with
+its supporting sentences. Exporters and query tools read it through
 ``nodes()``, ``edges()`` and ``documents()``, which return sorted, frozen views
-so every output is deterministic.
+so every output is deterministic (``nx_graph`` gives a networkx copy).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from collections import Counter
 from functools import cached_property
 from itertools import chain
 from typing import Callable
@@ -120,30 +121,51 @@ class _NodeState:
         self.titles = dict(sorted(self.titles.items(), key=lambda item: item[1]))
 
 
+def _key_order(key: EntityKey) -> tuple:
+    """``EntityKey``'s own order as a plain tuple, which sorts at C speed."""
+    return key.type, key.parts
+
+
 class KnowledgeGraph:
     """Resolved entities and relations of a build."""
 
     def __init__(self) -> None:
-        self._g = nx.MultiDiGraph()
+        # Plain dicts, not a networkx graph: a large build adds millions of facts, and
+        # exporters only ever read the sorted views below.
+        self._states: dict[EntityKey, _NodeState] = {}
+        # (subject, predicate, object) -> supporting sentence -> best confidence of the rules that found it
+        self._relations: dict[tuple[EntityKey, Predicate, EntityKey], dict[Evidence, float]] = {}
         self._docs: dict[str, DocumentInfo] = {}
         self.rejected: list[Rejected] = []
+        # sorted views, built on first read and dropped by any change: every exporter reads them
+        self._nodes: list[Node] | None = None
+        self._edges: list[Edge] | None = None
+        self._degrees: Counter | None = None
+
+    def _changed(self) -> None:
+        self._nodes = self._edges = self._degrees = None
 
     # -- building -------------------------------------------------------
     def add_document(self, doc: DocumentInfo) -> None:
         """Record a source document (an ``hkg:Document``); a second call with the same id replaces it."""
         self._docs[doc.doc_id] = doc
+        self._changed()
 
-    def add_entity(self, entity: Entity, doc_id: str, position: Position = (0, 0)) -> None:
+    def add_entity(
+        self, entity: Entity, doc_id: str, position: Position = (0, 0), also_known_as: tuple[str, ...] = ()
+    ) -> None:
         """Add or merge an entity found in ``doc_id`` (aliases and titles are unioned).
 
         ``position`` orders entities for ``rekey``: a merged node keeps the
         entity met first. Callers that never rekey may leave it out.
+        ``also_known_as``: more aliases for the node (a resolver adds the label).
         """
-        key = entity.key
-        if key not in self._g:
-            self._g.add_node(key, state=_NodeState(entity=entity, first=position))
-        state: _NodeState = self._g.nodes[key]["state"]
+        self._changed()
+        state = self._states.get(entity.key)
+        if state is None:
+            state = self._states[entity.key] = _NodeState(entity=entity, first=position)
         state.aliases.update(entity.aliases)
+        state.aliases.update(also_known_as)
         for i, title in enumerate(entity.titles):
             state.titles.setdefault(title, (*position, i))
         state.documents.add(doc_id)
@@ -155,40 +177,37 @@ class KnowledgeGraph:
             new_key: the key each node should have (itself when it stays).
             adapt: the entity a moved node contributes under its new key.
         """
-        moves = {k: t for k in self._g.nodes if (t := new_key(k)) != k}
+        moves = {k: t for k in self._states if (t := new_key(k)) != k}
         if not moves:
             return
+        self._changed()
         groups: dict[EntityKey, list[_NodeState]] = {}
         for old, target in moves.items():
-            state: _NodeState = self._g.nodes[old]["state"]
+            state = self._states.pop(old)
             state.entity = adapt(state.entity, target)
             state.aliases.update(state.entity.aliases)
             groups.setdefault(target, []).append(state)
-        # an edge between two moved nodes is listed twice: merging is idempotent (max)
-        edges = [
-            (moves.get(u, u), moves.get(v, v), p, d["evidence"])
-            for old in moves
-            for u, v, p, d in chain(self._g.out_edges(old, keys=True, data=True), self._g.in_edges(old, keys=True, data=True))
-        ]
-        for target in groups:
-            if target in self._g and target not in moves:
-                groups[target].insert(0, self._g.nodes[target]["state"])
-        self._g.remove_nodes_from(moves)
         for target, states in groups.items():
+            if target in self._states:  # a node that stays where others move to
+                states.insert(0, self._states[target])
             merged = states[0]
             for other in states[1:]:
                 merged.absorb(other)
-            self._g.add_node(target, state=merged)
-        for u, v, p, evidence in edges:
-            if not self._g.has_edge(u, v, key=p):
-                self._g.add_edge(u, v, key=p, evidence={})
-            into: dict[Evidence, float] = self._g.edges[u, v, p]["evidence"]
-            for ev, confidence in evidence.items():
-                into[ev] = max(into.get(ev, 0.0), confidence)
+            self._states[target] = merged
+        moved = [(spo, ev) for spo, ev in self._relations.items() if spo[0] in moves or spo[2] in moves]
+        for (subj, pred, obj), evidence in moved:
+            del self._relations[subj, pred, obj]
+        for (subj, pred, obj), evidence in moved:
+            self._merge_evidence((moves.get(subj, subj), pred, moves.get(obj, obj)), evidence)
+
+    def _merge_evidence(self, spo: tuple[EntityKey, Predicate, EntityKey], evidence: dict[Evidence, float]) -> None:
+        into = self._relations.setdefault(spo, {})
+        for ev, confidence in evidence.items():
+            into[ev] = max(into.get(ev, 0.0), confidence)
 
     def check_relation(self, relation: Relation) -> RejectReason | None:
         """Why ``relation`` cannot be added now (None: it can)."""
-        if relation.subject not in self._g or relation.object not in self._g:
+        if relation.subject not in self._states or relation.object not in self._states:
             return RejectReason.UNKNOWN_ENTITY
         if SIGNATURE[relation.predicate] != (relation.subject.type, relation.object.type):
             return RejectReason.DOMAIN_RANGE
@@ -196,18 +215,19 @@ class KnowledgeGraph:
 
     def add_relation(self, relation: Relation) -> bool:
         """Add a relation with its evidence; returns False (and records why) if rejected."""
-        reason = self.check_relation(relation)
+        reason = self.try_add_relation(relation)
         if reason is not None:
             self.rejected.append(Rejected(relation, reason))
-            return False
-        subj, obj, pred = relation.subject, relation.object, relation.predicate
-        if not self._g.has_edge(subj, obj, key=pred):
-            # Supporting sentence -> best confidence of the rules that found it;
-            # the edge's evidence and confidence are both derived from this.
-            self._g.add_edge(subj, obj, key=pred, evidence={})
-        evidence: dict[Evidence, float] = self._g.edges[subj, obj, pred]["evidence"]
-        evidence[relation.evidence] = max(evidence.get(relation.evidence, 0.0), relation.confidence)
-        return True
+        return reason is None
+
+    def try_add_relation(self, relation: Relation) -> RejectReason | None:
+        """Add a relation with its evidence if it can be; else say why (and record nothing)."""
+        reason = self.check_relation(relation)
+        if reason is None:
+            self._changed()
+            evidence = self._relations.setdefault((relation.subject, relation.predicate, relation.object), {})
+            evidence[relation.evidence] = max(evidence.get(relation.evidence, 0.0), relation.confidence)
+        return reason
 
     # -- reading --------------------------------------------------------
     def documents(self) -> list[DocumentInfo]:
@@ -220,7 +240,7 @@ class KnowledgeGraph:
 
     def node(self, key: EntityKey) -> Node:
         """The merged, frozen view of one entity (aliases sorted, the label left out of them)."""
-        state: _NodeState = self._g.nodes[key]["state"]
+        state = self._states[key]
         e = state.entity
         aliases = tuple(sorted(a for a in state.aliases if a != e.label))
         return Node(
@@ -240,28 +260,39 @@ class KnowledgeGraph:
 
     def nodes(self, type: EntityType | None = None) -> list[Node]:
         """Every node, or those of one class, sorted by key."""
-        keys = sorted(k for k in self._g.nodes if type is None or k.type == type)
-        return [self.node(k) for k in keys]
+        if self._nodes is None:
+            self._nodes = [self.node(k) for k in sorted(self._states, key=_key_order)]
+        return list(self._nodes) if type is None else [n for n in self._nodes if n.key.type == type]
 
     def edges(self, predicate: Predicate | None = None) -> list[Edge]:
         """Every relation, or those of one predicate, sorted; evidence sorted within each edge."""
-        out = []
-        for subj, obj, pred, data in self._g.edges(keys=True, data=True):
-            if predicate is None or pred == predicate:
-                per_sentence: dict[Evidence, float] = data["evidence"]
+        if self._edges is None:
+            out = []
+            for (subj, pred, obj), per_sentence in self._relations.items():
                 evidence = tuple(sorted(per_sentence))
                 confidences = tuple(per_sentence[ev] for ev in evidence)
                 out.append(Edge(subj, pred, obj, evidence, max(confidences), confidences))
-        return sorted(out)
+            # (subject, predicate, object) is unique, so this is the dataclass order without comparing evidence
+            out.sort(key=lambda e: (_key_order(e.subject), e.predicate, _key_order(e.object)))
+            self._edges = out
+        return list(self._edges) if predicate is None else [e for e in self._edges if e.predicate == predicate]
 
     def degree(self, key: EntityKey) -> int:
         """Number of relations touching the node, both directions."""
-        return self._g.degree(key)
+        if self._degrees is None:
+            self._degrees = Counter(chain.from_iterable((s, o) for s, _, o in self._relations))
+        return self._degrees[key]
 
     def __len__(self) -> int:
-        return self._g.number_of_nodes()
+        return len(self._states)
 
     @property
     def nx_graph(self) -> nx.MultiDiGraph:
-        """The underlying networkx graph (read-only use: GraphML export, analysis)."""
-        return self._g
+        """A networkx copy for analysis: one node per key (attribute ``node``), one edge per relation
+        (key: the predicate; attribute ``edge``)."""
+        g = nx.MultiDiGraph()
+        for node in self.nodes():
+            g.add_node(node.key, node=node)
+        for edge in self.edges():
+            g.add_edge(edge.subject, edge.object, key=edge.predicate, edge=edge)
+        return g

@@ -191,6 +191,7 @@ def run_exporters(graph: KnowledgeGraph, formats: Sequence[str], out: Path, jobs
         parallel = jobs > 1 and forked and len(groups) > 1 and len(graph) >= PARALLEL_EXPORT_NODES
         if not parallel or "fork" not in multiprocessing.get_all_start_methods():
             return [path for group in groups for path in _export_group((group, out))]
+        graph.nodes(), graph.edges()  # sort the views once, before the fork: every exporter reads them
         context = multiprocessing.get_context("fork")  # workers see the graph without pickling it
         with ProcessPoolExecutor(min(jobs, len(forked)), mp_context=context) as pool:
             futures = {group: pool.submit(_export_group, (group, out)) for group in forked}  # fork first

@@ -116,6 +116,17 @@ class Evidence:
     char_end: int
     sentence: str
 
+    # Evidence and EntityKey are the graph's dict keys, hashed millions of times in a large build:
+    # the hash is computed once (never pickled: str hashes differ between processes).
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", hash((self.doc_id, self.char_start, self.char_end, self.sentence)))
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __reduce__(self):
+        return Evidence, (self.doc_id, self.char_start, self.char_end, self.sentence)
+
 
 @dataclass(frozen=True, order=True)
 class EntityKey:
@@ -128,6 +139,15 @@ class EntityKey:
 
     type: EntityType
     parts: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", hash((self.type, self.parts)))  # see Evidence
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __reduce__(self):
+        return EntityKey, (self.type, self.parts)
 
 
 @dataclass(frozen=True)

@@ -157,16 +157,15 @@ class Resolver:
         graph, doc_id = self.graph, doc_facts.doc.doc_id
         graph.add_document(doc_facts.doc)
         for i, entity in enumerate(doc_facts.entities):
-            graph.add_entity(_with_label_alias(entity), doc_id, (self._seq, i))
+            label = (entity.label,) if entity.key.type in LABELLED_TYPES else ()  # see _with_label_alias
+            graph.add_entity(entity, doc_id, (self._seq, i), also_known_as=label)
         for relation in doc_facts.relations:
             self._relations += 1
-            reason = graph.check_relation(relation)
+            reason = graph.try_add_relation(relation)
             if reason is RejectReason.UNKNOWN_ENTITY:
                 self._waiting.append((self._relations, relation))
             elif reason is not None:
                 self._rejected.append((self._relations, Rejected(relation, reason)))
-            else:
-                graph.add_relation(relation)
         self._seq += 1
 
     def finish(self) -> KnowledgeGraph:
@@ -185,11 +184,8 @@ class Resolver:
         if mapping:
             graph.rekey(lambda key: _rekey(key, mapping), adapt)
         for seq, relation in self._waiting:
-            relation = _rekey_relation(relation, mapping)
-            reason = graph.check_relation(relation)
-            if reason is None:
-                graph.add_relation(relation)
-            else:
+            reason = graph.try_add_relation(_rekey_relation(relation, mapping))
+            if reason is not None:
                 self._rejected.append((seq, Rejected(relation, reason)))
         self._waiting = []
         graph.rejected.extend(r for _, r in sorted(self._rejected, key=lambda item: item[0]))
