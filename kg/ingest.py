@@ -201,11 +201,18 @@ def iter_sources(
     Returns:
         An iterator of ``SourceText`` and ``Skipped``, in path order.
     """
+    for entry in input_files(inputs, exclude=exclude):
+        yield entry if isinstance(entry, Skipped) else read_source(entry, max_bytes=max_bytes)
+
+
+def input_files(inputs: Sequence[str | Path], *, exclude: Sequence[str | Path] = ()) -> list[Path | Skipped]:
+    """The files ``iter_sources`` reads (and the entries it reports), in its order, without reading them."""
     seen: set[str] = set()
     excluded = frozenset(Path(folder).resolve() for folder in exclude)
+    found: list[Path | Skipped] = []
     for entry in sorted(_collect(inputs, excluded), key=_sort_key):
         key = _sort_key(entry)
-        if key in seen:
-            continue
-        seen.add(key)
-        yield entry if isinstance(entry, Skipped) else read_source(entry, max_bytes=max_bytes)
+        if key not in seen:
+            seen.add(key)
+            found.append(entry)
+    return found
