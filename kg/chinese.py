@@ -4,13 +4,20 @@ Extractors match on the Simplified view and slice labels and evidence from
 the original text, so a Traditional article keeps its own characters in the
 graph. OpenCC's phrase tables can change the length of a string; then the
 conversion falls back to character by character, which always keeps it.
+
+Most text is Simplified already: a string without any character OpenCC may
+change (``lexicons/t2s_changed_chars.txt``) is returned as it is, which is
+much cheaper than a call into OpenCC.
 """
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import opencc
+
+from kg.lexicon import load_list
 
 
 @lru_cache(maxsize=1)
@@ -18,8 +25,28 @@ def _converter() -> opencc.OpenCC:
     return opencc.OpenCC("t2s")
 
 
+@lru_cache(maxsize=1)
+def _changed_chars() -> str:
+    """Every character t2s may change, alone or inside a phrase."""
+    return "".join(load_list("t2s_changed_chars"))
+
+
+@lru_cache(maxsize=1)
+def _changeable() -> re.Pattern[str]:
+    """A character t2s may change, or any character beyond the BMP.
+
+    A class with characters beyond U+FFFF is matched by a linear scan of its
+    members; with BMP characters only it is one bitmap lookup. Astral
+    characters are rare in news text, so all of them take OpenCC's path.
+    """
+    bmp = "".join(c for c in _changed_chars() if ord(c) <= 0xFFFF)
+    return re.compile("[" + re.escape(bmp) + "]|[\U00010000-\U0010FFFF]")
+
+
 def to_simplified(text: str) -> str:
     """Simplified-Chinese form of ``text`` with exactly the same length."""
+    if _changeable().search(text) is None:
+        return text  # no OpenCC dictionary entry that changes anything can match
     converted = _converter().convert(text)
     if len(converted) == len(text):
         return converted

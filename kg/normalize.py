@@ -29,10 +29,8 @@ Order, and why it differs from the obvious one:
 from __future__ import annotations
 
 import bisect
-import functools
 import re
 from collections.abc import Callable, Sequence
-from importlib import resources
 
 from kg.records import NormalizedText
 
@@ -228,20 +226,19 @@ def _title_like(line: str) -> bool:
     return balanced and RE_SEPARATOR_SPACE.search(line) is not None
 
 
-@functools.cache
-def _word_pairs() -> frozenset[str]:
-    """Two-character words of jieba's dictionary (frequency 10 or more).
+#: a two-character word this common in jieba's dictionary is a word a line break may split
+WORD_PAIR_MIN_COUNT = 10
 
-    Loaded once, and only for paragraph-per-line documents, to tell a break
-    inside a word (``新模|式``) from a break between paragraphs (``事业|市``).
+
+def _is_word_pair(pair: str) -> bool:
+    """Whether two characters form a word of jieba's dictionary (count ``WORD_PAIR_MIN_COUNT`` or more).
+
+    Asked only for paragraph-per-line documents, to tell a break inside a word
+    (``新模|式``) from a break between paragraphs (``事业|市``).
     """
-    pairs: set[str] = set()
-    with resources.files("jieba").joinpath("dict.txt").open(encoding="utf-8") as handle:
-        for row in handle:
-            word, freq = row.split(" ", 2)[:2]
-            if len(word) == 2 and int(freq) >= 10:
-                pairs.add(word)
-    return frozenset(pairs)
+    from kg.extract import words  # the dictionary is loaded at first use
+
+    return words.count(pair) >= WORD_PAIR_MIN_COUNT
 
 
 def _paragraph_per_line(widths: list[float]) -> bool:
@@ -265,7 +262,7 @@ def _paragraph_break_kind(line: str, nxt: str) -> str:
         return "join"
     if RE_LINE_FINAL.search(line) or not (_is_ideo(line[-1]) and _is_ideo(nxt[0])):
         return "newline"
-    return "join" if line[-1] + nxt[0] in _word_pairs() else "newline"
+    return "join" if _is_word_pair(line[-1] + nxt[0]) else "newline"
 
 
 def _break_kind(lines: list[str], widths: list[float], column: float, i: int, blanks: int, prev_joined: bool) -> str:
