@@ -54,25 +54,27 @@ RE_DOUBLED_SHORT = re.compile(r"([^\n]{1,2}?)\1")
 RE_DUP_LINE = re.compile(r"^([^\n]{3,})(?:\n[ \t]*)+\1$", re.M)
 RE_IDEO = re.compile(rf"[{_IDEO}]")
 RE_SPACES = re.compile(r" +")
-RE_LINE_FINAL = re.compile(r"[。！？!?；;…][”’」』）)》\]]*$")
+# Line-end tests look at the last characters only: a regex ending in ``$`` is
+# tried at every position of the line, and join_lines asks them for every line.
+_FINAL_STOPS = "。！？!?；;…"
+_CLOSERS = "”’」』）)》]"  # after a final stop: "…了。”"
+_OPENERS = "“‘（(《「『【"
+_COLONS = "：:"
+_COMMAS = "，、,"
 RE_MEDIAL = re.compile(r"[，、,；;]")
 # A line that starts with a clause tail of 1-3 characters: "试，到……".
 RE_CLAUSE_TAIL_START = re.compile(r"^[^，、,；;。！？!?：:… ]{1,3}[，、,；;。！？!?：:…]")
-RE_OPENER_END = re.compile(r"[“‘（(《「『【]$")
-RE_COLON_END = re.compile(r"[：:]$")
-RE_MEDIAL_END = re.compile(r"[，、,]$")
 # A number that is part of a date or time ("2023-01-05", "17:28"): spaces around it separate fields.
 RE_DATE_TIME_HEAD = re.compile(r"\d+[-:/]\d")
 RE_DATE_TIME_TAIL = re.compile(r"\d[-:/]\d+$")
 # a text line (not a bare number) that ends in a digit: the number may go on in the next line
-RE_WRAPPED_NUMBER = re.compile(rf"[{_IDEO}，、][^\n]*\d$")
+# (the text character comes before the final digit; see _wrapped_number)
+RE_WRAPPED_NUMBER_TEXT = re.compile(rf"[{_IDEO}，、]")
 RE_CONTINUATION_START = re.compile(r"^[”’）)》」』】，、,；;：:。！？!?…%]")
 # A space between two words of 2+ characters: the layout of a headline or byline.
 RE_SEPARATOR_SPACE = re.compile(rf"[{_IDEO}][{_IDEO}”》] +[{_IDEO}“《][{_IDEO}]")
-RE_DASH_EDGE = re.compile(r"^——|——$")
 RE_ASCII = re.compile(r"[\x21-\x7e]")
-RE_LATIN_END = re.compile(r"[A-Za-z]$")
-RE_LATIN_START = re.compile(r"[A-Za-z]")
+RE_LATIN = re.compile(r"[A-Za-z]")
 
 _FOLD_TABLE = {code: code - 0xFEE0 for code in range(0xFF10, 0xFF1A)}  # ０-９
 _FOLD_TABLE.update({code: code - 0xFEE0 for code in range(0xFF21, 0xFF3B)})  # Ａ-Ｚ
@@ -220,7 +222,7 @@ def _display_length(line: str) -> float:
 
 def _title_like(line: str) -> bool:
     """Headline or byline layout: balanced quotes and a word separator or edge dash."""
-    if RE_DASH_EDGE.search(line):
+    if line.startswith("——") or line.endswith("——"):
         return True
     balanced = line.count("“") == line.count("”") and line.count("《") == line.count("》")
     return balanced and RE_SEPARATOR_SPACE.search(line) is not None
@@ -253,14 +255,21 @@ def _paragraph_per_line(widths: list[float]) -> bool:
 
 def _wrapped_number(line: str, nxt: str) -> bool:
     """A number split by the column edge ("20" / "23年") inside a text line is always a wrap."""
-    return nxt[0].isdigit() and RE_WRAPPED_NUMBER.search(line) is not None
+    # line[-1] must be what regex \d matches: a Unicode decimal digit
+    return nxt[0].isdigit() and line[-1].isdecimal() and RE_WRAPPED_NUMBER_TEXT.search(line, 0, len(line) - 1) is not None
+
+
+def _ends_sentence(line: str) -> bool:
+    """The line ends with a final stop, maybe followed by closing quotes or brackets."""
+    body = line.rstrip(_CLOSERS)
+    return bool(body) and body[-1] in _FINAL_STOPS
 
 
 def _paragraph_break_kind(line: str, nxt: str) -> str:
     """Break kind in a paragraph-per-line document: join only inside a clause or word."""
-    if _wrapped_number(line, nxt) or RE_CONTINUATION_START.match(nxt) or RE_OPENER_END.search(line) or RE_MEDIAL_END.search(line):
+    if _wrapped_number(line, nxt) or RE_CONTINUATION_START.match(nxt) or line[-1] in _OPENERS or line[-1] in _COMMAS:
         return "join"
-    if RE_LINE_FINAL.search(line) or not (_is_ideo(line[-1]) and _is_ideo(nxt[0])):
+    if _ends_sentence(line) or not (_is_ideo(line[-1]) and _is_ideo(nxt[0])):
         return "newline"
     return "join" if _is_word_pair(line[-1] + nxt[0]) else "newline"
 
@@ -286,9 +295,9 @@ def _break_kind(lines: list[str], widths: list[float], column: float, i: int, bl
         return "join"
     if blanks == 0 and _wrapped_number(line, nxt):
         return "join"
-    if RE_LINE_FINAL.search(line) or RE_COLON_END.search(line):
+    if _ends_sentence(line) or line[-1] in _COLONS:
         return "newline"
-    if RE_OPENER_END.search(line) or RE_MEDIAL.search(line):
+    if line[-1] in _OPENERS or RE_MEDIAL.search(line):
         return "join"
     if not prev_joined and _title_like(line):  # a line continuing a sentence is no headline
         return "newline"
@@ -356,7 +365,7 @@ def join_lines(text: str, index: Index) -> tuple[str, Index]:
             keep = text.index("\n", gap_start, gap_end)
             if not (gap_end - gap_start == 1):
                 edits.append((gap_start, gap_end, keep, "\n"))
-        elif RE_LATIN_END.search(lines[i]) and RE_LATIN_START.match(lines[i + 1]):
+        elif RE_LATIN.match(lines[i], len(lines[i]) - 1) and RE_LATIN.match(lines[i + 1]):
             edits.append((gap_start, gap_end, gap_start, " "))  # two Latin words: keep them apart
         else:
             edits.append(_delete(gap_start, gap_end))

@@ -16,17 +16,11 @@ def split_sentences(norm: NormalizedText) -> list[Sentence]:
     text = norm.text
     out: list[Sentence] = []
     start = 0
-    for m in RE_SENTENCE_END.finditer(text):
-        _append(out, text, start, m.end())
-        start = m.end()
-    _append(out, text, start, len(text))
+    for end in [m.end() for m in RE_SENTENCE_END.finditer(text)] + [len(text)]:
+        piece = text[start:end]
+        body = piece.strip()  # str.strip() drops exactly what str.isspace() calls whitespace
+        if body:
+            first = start + len(piece) - len(piece.lstrip())
+            out.append(Sentence(first, first + len(body), body))
+        start = end
     return out
-
-
-def _append(out: list[Sentence], text: str, start: int, end: int) -> None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    if end > start:
-        out.append(Sentence(start, end, text[start:end]))

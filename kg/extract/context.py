@@ -60,7 +60,12 @@ class DocContext:
     sentences: list[Sentence]
     match_text: str = ""  # Simplified-Chinese view of norm.text, same length: match on it, slice labels from text
     scope: HospitalScope | None = None
-    findings: list[Finding] = field(default_factory=list)  # earlier extractors' results
+    findings: list[Finding] = field(default_factory=list)  # earlier extractors' results (only ever appended to)
+    # per-document memos: extractors ask for the same evidence and finding types many times
+    _evidence: dict[tuple[int, int], Evidence] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _found: dict[object, tuple[list[Finding], int, tuple[Finding, ...]]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         if not self.match_text:
@@ -77,10 +82,19 @@ class DocContext:
         normalized sentence: repairs such as pinyin removal or width folding
         change characters, and users must find the quoted text in the file.
         """
-        start, end = self.norm.to_source(sentence.start, sentence.end)
-        text = RE_LINE_BREAK.sub("", self.source.text[start:end]).strip()
-        return Evidence(self.source.doc_id, start, end, text)
+        span = (sentence.start, sentence.end)
+        evidence = self._evidence.get(span)
+        if evidence is None:
+            start, end = self.norm.to_source(sentence.start, sentence.end)
+            text = RE_LINE_BREAK.sub("", self.source.text[start:end]).strip()
+            evidence = self._evidence[span] = Evidence(self.source.doc_id, start, end, text)
+        return evidence
 
     def found(self, type_) -> list[Finding]:
         """Findings of an entity type produced by earlier extractors."""
-        return [f for f in self.findings if f.entity.key.type == type_]
+        # findings are only appended to: the same list at the same length has the same findings
+        findings, count = self.findings, len(self.findings)
+        hit = self._found.get(type_)
+        if hit is None or hit[0] is not findings or hit[1] != count:
+            hit = self._found[type_] = (findings, count, tuple(f for f in findings if f.entity.key.type == type_))
+        return list(hit[2])

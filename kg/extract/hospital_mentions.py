@@ -39,6 +39,8 @@ ADMIN = frozenset("省市县区")
 _WORD_CUES = frozenset("和")
 #: one CJK ideograph.
 CJK = re.compile(r"[\u3400-\u9fff]")
+#: the last character that is not a CJK ideograph, and the ideographs after it up to the end.
+_LAST_NON_CJK = re.compile(r"[^\u3400-\u9fff][\u3400-\u9fff]*\Z")
 #: quote marks around nicknames and defined aliases.
 QUOTES = "“”‘’「」『』\"'"
 
@@ -119,10 +121,13 @@ class Mention:
 # -- candidates ---------------------------------------------------------------
 def _name_start(s: str, suf_start: int, floor: int) -> int:
     """Start of the name whose suffix starts at ``suf_start``: after the last stop cue."""
-    left = suf_start
-    while left > floor and suf_start - left < MAX_PREFIX and CJK.match(s[left - 1]):
-        left -= 1
+    # walk left over CJK characters, at most MAX_PREFIX of them and not past floor
+    left = max(floor, suf_start - MAX_PREFIX)
     window = s[left:suf_start]
+    last = _LAST_NON_CJK.search(window)
+    if last is not None:
+        left += last.start() + 1
+        window = s[left:suf_start]
     cuts = [m.end() for m in patterns()["stop"].finditer(window)]
     for cut in reversed(cuts):
         kept = s[left + cut : suf_start]

@@ -46,6 +46,8 @@ FRONT_MAX = 60
 #: a unit kept in a title is at most this long (行政后勤第二党支部).
 UNIT_MAX = 12
 _DELIMS = "，,、。；;：:！？!?（）()“”\"'‘’《》【】[]「」『』—\n\t 兼"
+#: the last delimiter of a text and what follows it up to the end
+_LAST_DELIM = re.compile("[" + re.escape(_DELIMS) + "][^" + re.escape(_DELIMS) + "]*\\Z")
 
 
 @lru_cache(maxsize=1)
@@ -124,9 +126,11 @@ def _tokens(ctx: DocContext, sent: Sentence) -> list[_Token]:
         i = bisect.bisect_right(starts, m.start()) - 1
         if i >= 0 and mentions[i][1] > m.start():
             continue  # inside a hospital name
-        left = m.start()
-        while left > prev_end and m.start() - left < PREFIX_MAX and s[left - 1] not in _DELIMS:
-            left -= 1
+        # back to the previous delimiter, at most PREFIX_MAX characters and not past the previous token
+        left = max(prev_end, m.start() - PREFIX_MAX)
+        last = _LAST_DELIM.search(s, left, m.start())
+        if last is not None:
+            left = last.start() + 1
         tok = _Token(m.start(), m.end(), m.group() in r["posts"], left, foreign=m.group() in r["outside"])
         # the last hospital named between the delimiter and the post
         inside = i >= 0 and mentions[i][0] >= left and mentions[i][1] <= m.start()

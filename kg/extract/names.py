@@ -31,6 +31,7 @@ _PREPOSITION_SURNAMES = "由和于向同与及将把被对为在是从任"
 #: function words that are rarely family names: right after a post they start a clause, not a name.
 _CONJUNCTIONS = frozenset("和与及并或在对为从将把被就是也")
 _CJK = re.compile(r"[\u3400-\u9fff]")
+_CJK_NAME = re.compile(r"[\u3400-\u9fff]{2,4}")
 
 
 @lru_cache(maxsize=1)
@@ -72,6 +73,7 @@ def _has_surname(name: str) -> bool:
     return name[:2] in surnames or name[0] in surnames
 
 
+@lru_cache(maxsize=1 << 16)  # asked again and again for the same few candidates
 def valid_name(name: str, strict: bool = True) -> bool:
     """A plausible person name: family name first, all CJK, not an ordinary word.
 
@@ -81,7 +83,7 @@ def valid_name(name: str, strict: bool = True) -> bool:
             (a name right after a post and before a strong cue), adjectives
             pass too (温和), while nouns and verbs (项目, 支持) never do.
     """
-    if not (2 <= len(name) <= 4) or not all(_CJK.match(c) for c in name):
+    if not _CJK_NAME.fullmatch(name):  # 2-4 characters, all CJK
         return False
     if not _has_surname(name) or (len(name) == 4 and name[:2] not in _res()["surnames"]):
         return False
