@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from kg.chinese import to_simplified
 from kg.extract.context import DocContext, Finding, Link
 from kg.records import Entity, EntityKey, Sentence
@@ -9,6 +11,11 @@ from kg.vocab import EntityType, Predicate
 
 #: (rule id, label, aliases, sentence, offset) of one mention.
 Mention = tuple[str, str, tuple[str, ...], Sentence, int]
+
+
+def _simplified(texts: Iterable[str]) -> dict[str, str]:
+    """Simplified form of each distinct text (a document repeats its names many times)."""
+    return {x: to_simplified(x) for x in set(texts)}
 
 
 def merge_names(raw: list[Mention]) -> list[tuple[str, str, tuple[str, ...], Sentence, int, str]]:
@@ -24,9 +31,10 @@ def merge_names(raw: list[Mention]) -> list[tuple[str, str, tuple[str, ...], Sen
     Returns:
         The mentions with their document-wide canonical (Simplified) name appended.
     """
+    simple = _simplified(x for _, label, aliases, _, _ in raw for x in (label, *aliases))
     names: dict[str, set[str]] = {}
     for _, label, aliases, _, _ in raw:
-        names.setdefault(to_simplified(label), set()).update(to_simplified(x) for x in aliases)
+        names.setdefault(simple[label], set()).update(simple[x] for x in aliases)
     by_core: dict[str, list[str]] = {}
     for name, aliases in names.items():
         for core in aliases | {name}:
@@ -40,7 +48,7 @@ def merge_names(raw: list[Mention]) -> list[tuple[str, str, tuple[str, ...], Sen
         while target[target[name]] != target[name] and target[name] not in seen:
             seen.add(target[name])
             target[name] = target[target[name]]
-    return [(rid, label, aliases, sent, pos, target[to_simplified(label)])
+    return [(rid, label, aliases, sent, pos, target[simple[label]])
             for rid, label, aliases, sent, pos in raw]
 
 
@@ -54,15 +62,16 @@ def findings(ctx: DocContext, merged) -> list[Finding]:
     Returns:
         Findings whose entities share label and aliases per practice.
     """
+    simple = _simplified(x for _, label, al, _, _, _ in merged for x in (label, *al))
     labels: dict[str, str] = {}
     aliases: dict[str, list[str]] = {}
     for _, label, al, _, _, canon in merged:
-        if to_simplified(label) == canon:
+        if simple[label] == canon:
             labels.setdefault(canon, label)
-        extra = [label] if to_simplified(label) != canon else []
+        extra = [label] if simple[label] != canon else []
         aliases.setdefault(canon, [])
         for x in (*al, *extra):
-            if x not in aliases[canon] and to_simplified(x) != canon:
+            if x not in aliases[canon] and simple[x] != canon:
                 aliases[canon].append(x)
     out: list[Finding] = []
     for rid, label, _, sent, pos, canon in merged:

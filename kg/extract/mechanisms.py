@@ -56,16 +56,34 @@ MIN_MODIFIER = 3
 MIN_PERSON_TAIL = 3
 
 
-@lru_cache(maxsize=1)
-def _rules() -> dict[str, re.Pattern[str]]:
+def _rows():
+    return load_jsonl("mechanisms", required=("id", "role", "regex", "example", "expect"),
+                      allowed=("id", "role", "regex", "trigger", "example", "expect"))
+
+
+def _expand(regex: str) -> re.Pattern[str]:
+    """Compile a pattern row's regex with the lexicon alternations filled in."""
     head = alternation(load_list("mechanism_heads"))
     anyhead = alternation(load_list("mechanism_heads") + load_list("mechanism_tail_heads"))
     cue = alternation(load_list("mechanism_cues"))
-    rows = load_jsonl("mechanisms", required=("id", "role", "regex", "example", "expect"),
-                      allowed=("id", "role", "regex", "example", "expect"))
-    cont = next(str(r["regex"]) for r in rows if r["id"] == "mechanism/head-continues")
-    return {str(r["id"]): re.compile(str(r["regex"]).replace("{ANYHEAD}", anyhead).replace("{HEAD}", head)
-                                     .replace("{CUE}", cue).replace("{CONT}", cont)) for r in rows}
+    cont = next(str(r["regex"]) for r in _rows() if r["id"] == "mechanism/head-continues")
+    return re.compile(regex.replace("{ANYHEAD}", anyhead).replace("{HEAD}", head)
+                      .replace("{CUE}", cue).replace("{CONT}", cont))
+
+
+@lru_cache(maxsize=1)
+def _rules() -> dict[str, re.Pattern[str]]:
+    return {str(r["id"]): _expand(str(r["regex"])) for r in _rows()}
+
+
+@lru_cache(maxsize=1)
+def _triggers() -> dict[str, re.Pattern[str]]:
+    """Per rule id, a regex inside every match: a sentence without it cannot match the rule."""
+    return {str(r["id"]): _expand(str(r["trigger"])) for r in _rows() if "trigger" in r}
+
+
+def _holds_trigger(rule_id: str, m: str, sent: Sentence) -> bool:
+    return _triggers()[rule_id].search(m, sent.start, sent.end) is not None
 
 
 @lru_cache(maxsize=1)
@@ -133,8 +151,13 @@ def _free_after(m: str, pos: int, b: int) -> bool:
         "\u4e00" <= m[pos] <= "\u9fff" or m[pos].isascii() and m[pos].isalnum())
 
 
-def _core_ok(core: str, blocked: frozenset[str], tail: str = "") -> bool:
-    """Can a quoted core be (the start of) a mechanism name? ``tail``: the head words after it."""
+def _core_ok(core: str, blocked: str, tail: str = "") -> bool:
+    """Can a quoted core be (the start of) a mechanism name?
+
+    ``blocked``: honor and hospital names, one a line (a core inside one is no
+    mechanism; a core holds no whitespace, so one ``in`` test checks them all).
+    ``tail``: the head words after the core.
+    """
     rules = _rules()
     has_tail = bool(tail)
     if not 1 <= len(core) <= (40 if has_tail else 30) or "%" in core:
@@ -145,7 +168,7 @@ def _core_ok(core: str, blocked: frozenset[str], tail: str = "") -> bool:
         return False
     if not has_tail and (len(core) < 2 or core.isdigit() or "的" in core or RE_SLOGAN.search(core)):
         return False
-    if any(core in b for b in blocked) or core.endswith(_goal_suffixes()):
+    if core in blocked or core.endswith(_goal_suffixes()):
         return False
     if core.endswith("精神"):
         return False
@@ -167,7 +190,7 @@ def _runs(m: str, quotes: list[Quoted]) -> list[list[Quoted]]:
     return runs
 
 
-def _run_context(m: str, a: int, b: int, run: list[Quoted]) -> str | None:
+def _run_context(m: str, a: int, b: int, run: list[Quoted], tails: dict[int, int | None]) -> str | None:
     """The rule that makes the bare quoted names of a run mechanisms, if any context does."""
     rules = _rules()
     first, after = run[0].start, run[-1].end
@@ -185,35 +208,36 @@ def _run_context(m: str, a: int, b: int, run: list[Quoted]) -> str | None:
         return "mechanism/quoted-implemented"
     if first > a and m[first - 1] == "、" and _cue_re().search(m, _clause_start(m, a, first), first):
         return "mechanism/cue-quoted"  # 通过X、“A”“B”…: quoted members of a cue's list
-    if len(run) > 1 and _tail_end(m, after, b):
+    if len(run) > 1 and tails[after]:
         return "mechanism/quoted-tail"  # 打造“A”“B”系列品牌
     return None
 
 
-def _skip_quote(m: str, a: int, b: int, q: Quoted, core: str) -> bool:
+def _skip_quote(m: str, a: int, b: int, q: Quoted, core: str, tails: dict[int, int | None]) -> bool:
     """A quote inside a title, after 有/各种, or followed by a motto word (院训, 理念) is no name."""
     rules = _rules()
     if _in_title(m, a, q.start) or rules["mechanism/skip-attribute"].search(m, a, q.start):
         return True
-    if core.endswith(("+", "＋")) or _tail_end(m, q.end, b):
+    if core.endswith(("+", "＋")) or tails[q.end]:
         return False  # “…”评选活动 is run by the hospital, “…”评选 is a contest
     return bool(_non_head_re().match(m, q.end, b))
 
 
 def _quoted_candidates(m: str, sent: Sentence, quotes: list[Quoted],
-                       blocked: frozenset[str]) -> Iterable[tuple[str, int, int, int, int]]:
+                       blocked: str) -> Iterable[tuple[str, int, int, int, int]]:
     """(rule id, name start, name end, core start, core end) for the sentence's quoted names."""
     rules = _rules()
     a, b = sent.start, sent.end
+    tails = {q.end: _tail_end(m, q.end, b) for q in quotes}  # the head words after each quote, once
     for run in _runs(m, quotes):
-        context = _run_context(m, a, b, run)
+        context = _run_context(m, a, b, run, tails)
         if context == "mechanism/list-etc":
             yield from _list_before(m, a, run[0].start)
-        last_tail = _tail_end(m, run[-1].end, b)
+        last_tail = tails[run[-1].end]
         for k, q in enumerate(run):
             core = clean_label(m[q.inner_start:q.inner_end])
             bare = (q.inner_start, q.inner_end, q.inner_start, q.inner_end)
-            if _skip_quote(m, a, b, q, core):
+            if _skip_quote(m, a, b, q, core, tails):
                 continue
             if k == len(run) - 1 and last_tail and _core_ok(core, blocked, clean_label(m[q.end:last_tail])):
                 yield "mechanism/quoted-tail", q.start, last_tail, q.inner_start, q.inner_end
@@ -227,12 +251,6 @@ def _quoted_candidates(m: str, sent: Sentence, quotes: list[Quoted],
                 yield ("mechanism/coined-plus", *bare)
             elif context:
                 yield (context, *bare)
-
-
-def _sentence_quotes(m: str, sent: Sentence) -> list[Quoted]:
-    """The quoted spans of a sentence, at document offsets."""
-    a = sent.start
-    return [Quoted(q.start + a, q.end + a, q.inner_start + a, q.inner_end + a) for q in find_quoted(m[a:sent.end])]
 
 
 def _list_before(m: str, a: int, pos: int) -> Iterable[tuple[str, int, int, int, int]]:
@@ -365,20 +383,40 @@ def extract(ctx: DocContext) -> Iterable[Finding]:
         [to_simplified(f.entity.label) for f in ctx.found(EntityType.HONOR)]
         + [to_simplified(n) for f in ctx.found(EntityType.HOSPITAL) for n in (f.entity.label, *f.entity.aliases)]
     )
+    long_blocked = [b for b in blocked if len(b) >= 4]
+    blocked_lines = "\n".join(blocked)
     raw: list[tuple[str, str, tuple[str, ...], Sentence, int]] = []
     for sent in ctx.sentences:
-        quotes = _sentence_quotes(m, sent)
+        quotes = find_quoted(m, sent.start, sent.end)
         quote_spans = [(q.start, q.end) for q in quotes]
-        for rid, s, e, cs, ce in (*_quoted_candidates(m, sent, quotes, blocked), *_titled_candidates(m, sent)):
+        for rid, s, e, cs, ce in _bracketed_candidates(m, sent, quotes, blocked_lines):
             quote_spans.append((s, e))
             label = clean_label(text[s:e])
             cores = [clean_label(text[q.inner_start + s:q.inner_end + s]) for q in find_quoted(text[s:e])]
             cores = list(dict.fromkeys([clean_label(text[cs:ce]), *cores]))
             raw.append((rid, label, tuple(c for c in cores if c and c != label), sent, s))
-        for rid, s, e in (*_unquoted_candidates(m, sent, quote_spans),
-                          *_lever_list_candidates(m, sent, quote_spans)):
+        for rid, s, e in _plain_candidates(m, sent, quote_spans):
             label = clean_label(text[s:e])
-            if any(label in b or b in label for b in blocked if len(b) >= 4):
+            if any(label in b or b in label for b in long_blocked):
                 continue
             raw.append((rid, label, (), sent, s))
     return findings(ctx, merge_names([r for r in raw if is_clean_name(r[1])]))
+
+
+# Most sentences hold no quote, title, head or lever phrase: the checks below
+# skip the candidate generators for them (each rule would find nothing there).
+def _bracketed_candidates(m: str, sent: Sentence, quotes: list[Quoted],
+                          blocked: str) -> list[tuple[str, int, int, int, int]]:
+    """Quoted names, then 《…》 titles, of one sentence."""
+    out = list(_quoted_candidates(m, sent, quotes, blocked)) if quotes else []
+    if m.find("《", sent.start, sent.end) >= 0:
+        out.extend(_titled_candidates(m, sent))
+    return out
+
+
+def _plain_candidates(m: str, sent: Sentence, quote_spans: list[tuple[int, int]]) -> list[tuple[str, int, int]]:
+    """Unquoted head-ended names, then lever-list members, of one sentence."""
+    out = list(_unquoted_candidates(m, sent, quote_spans)) if _holds_trigger("mechanism/cue-head", m, sent) else []
+    if _holds_trigger("mechanism/lever-list", m, sent):
+        out.extend(_lever_list_candidates(m, sent, quote_spans))
+    return out

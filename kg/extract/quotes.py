@@ -44,26 +44,29 @@ class Quoted:
     inner_end: int
 
 
-def find_quoted(text: str, max_len: int = MAX_QUOTED) -> list[Quoted]:
+def find_quoted(text: str, start: int = 0, end: int | None = None, max_len: int = MAX_QUOTED) -> list[Quoted]:
     """Top-level quoted spans of a sentence, in order.
 
     Args:
-        text: one sentence (any script; marks are the same in both).
+        text: the text (any script; marks are the same in both).
+        start: where the sentence starts in ``text``.
+        end: where it ends (default: the end of ``text``); offsets returned are ``text``'s.
         max_len: longest inner text kept.
 
     Returns:
         The spans; an unclosed quote yields nothing.
     """
+    end = len(text) if end is None else end
     out: list[Quoted] = []
-    opener = RE_OPENER.search(text)  # jump from mark to mark: most characters are no quote
+    opener = RE_OPENER.search(text, start, end)  # jump from mark to mark: most characters are no quote
     while opener:
         i = opener.start()
-        j = text.find(OPEN_CLOSE[text[i]], i + 1)
+        j = text.find(OPEN_CLOSE[text[i]], i + 1, end)
         if 0 < j - i - 1 <= max_len:
             out.append(Quoted(i, j + 1, i + 1, j))
-            opener = RE_OPENER.search(text, j + 1)
+            opener = RE_OPENER.search(text, j + 1, end)
         else:  # unclosed, or a long quotation: look for names quoted inside it (‘三色’)
-            opener = RE_OPENER.search(text, i + 1)
+            opener = RE_OPENER.search(text, i + 1, end)
     return out
 
 

@@ -62,3 +62,20 @@ def test_honors_trigger_skips_only_sentences_without_it():
     assert {"honor/grade", "honor/grade-review"} <= ids[0] and "honor/quoted-trailer" not in ids[0]
     assert "honor/quoted-trailer" in ids[1] and "honor/grade" not in ids[1]
     assert "honor/grade" in ids[2] and "honor/cue-object" in ids[2]
+
+
+@pytest.mark.parametrize("rule_id", sorted(mechanisms._triggers()))
+def test_patterns_mechanisms_trigger_lies_inside_every_match(rule_id):
+    example = next(str(row["example"]) for row in load_jsonl("mechanisms") if row["id"] == rule_id)
+    hits = list(mechanisms._rules()[rule_id].finditer(example))
+    assert hits
+    assert all(mechanisms._triggers()[rule_id].search(hit.group()) for hit in hits)
+
+
+def test_find_quoted_keeps_to_the_sentence_bounds():
+    from kg.extract.quotes import Quoted, find_quoted
+    text = "前文“甲”。实行“红黑榜”制度，“未闭合。"
+    start = text.index("实")
+    assert find_quoted(text, start, len(text)) == [Quoted(start + 2, start + 7, start + 3, start + 6)]
+    assert find_quoted(text, 0, start) == [Quoted(2, 5, 3, 4)]
+    assert find_quoted(text[start:]) == [Quoted(2, 7, 3, 6)]
