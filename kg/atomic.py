@@ -12,22 +12,32 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
-#: ``write_bytes`` temporaries: mkstemp(prefix=".<name>.", suffix=".part").
+#: ``write_bytes`` / ``atomic_file`` temporaries: mkstemp(prefix=".<name>.", suffix=".part").
 RE_STALE_FILE = re.compile(r"\..+\.[a-z0-9_]+\.part")
 #: ``kg.export.store`` temporaries: mkdtemp(prefix=".store.", suffix=".part" or ".old").
 RE_STALE_DIR = re.compile(r"\.store\.[a-z0-9_]+\.(?:part|old)")
 
 
-def write_bytes(path: str | os.PathLike, data: bytes) -> Path:
-    """Write ``data`` to ``path`` atomically; create parent folders. Returns the path."""
+@contextmanager
+def atomic_file(path: str | os.PathLike) -> Iterator[BinaryIO]:
+    """Open a binary temporary file beside ``path``; on a clean exit it replaces ``path``.
+
+    For outputs written in pieces (graph.ttl is streamed in chunks, so the
+    whole document never sits in memory). On an exception the temporary file
+    is removed and the previous ``path`` is left as it was. Parent folders
+    are created.
+    """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            yield fh
         os.chmod(tmp, 0o644)
         os.replace(tmp, target)
     except BaseException:
@@ -36,7 +46,13 @@ def write_bytes(path: str | os.PathLike, data: bytes) -> Path:
         except FileNotFoundError:
             pass
         raise
-    return target
+
+
+def write_bytes(path: str | os.PathLike, data: bytes) -> Path:
+    """Write ``data`` to ``path`` atomically; create parent folders. Returns the path."""
+    with atomic_file(path) as fh:
+        fh.write(data)
+    return Path(path)
 
 
 def write_text(path: str | os.PathLike, text: str) -> Path:

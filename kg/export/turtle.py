@@ -14,20 +14,23 @@ byte-identical across runs, input orders and ``PYTHONHASHSEED`` values:
 
 from __future__ import annotations
 
+import hashlib
 import re
 import weakref
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 from rdflib.term import Node as RdfNode
 
-from kg.atomic import write_text
+from kg.atomic import atomic_file
 from kg.export import rdf
 from kg.graph import KnowledgeGraph
-from kg.vocab import HKG, PROV, EntityType
+from kg.ids import document_iri, entity_iri, statement_iri
+from kg.vocab import HKG, PROV, EntityType, Predicate
 
 FILE_NAME = "graph.ttl"
 
@@ -75,8 +78,22 @@ _RE_DECIMAL = re.compile(r"[+-]?[0-9]*\.[0-9]+\Z")
 _RE_BNODE = re.compile(r"[A-Za-z0-9_]+\Z")
 #: characters no IRIREF may hold raw (Turtle, N-Triples, N-Quads, TriG).
 IRI_FORBIDDEN = frozenset('<>"{}|^`\\') | {chr(c) for c in range(0x21)}
+_RE_IRI_FORBIDDEN = re.compile("[" + re.escape("".join(sorted(IRI_FORBIDDEN))) + "]")
 
 _ECHAR = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
+# Every character escape_string must touch: ECHARs, other C0 controls, DEL, surrogates.
+_RE_NEEDS_ESCAPE = re.compile(r'[\x00-\x1f\x7f"\\\ud800-\udfff]')
+
+
+def _escape_char(match: re.Match) -> str:
+    ch = match.group()
+    escaped = _ECHAR.get(ch)
+    if escaped is not None:
+        return escaped
+    code = ord(ch)
+    if 0xD800 <= code <= 0xDFFF:
+        raise ValueError(f"lone surrogate U+{code:04X} in literal")
+    return f"\\u{code:04X}"
 
 
 def escape_string(text: str) -> str:
@@ -92,18 +109,8 @@ def escape_string(text: str) -> str:
     Raises:
         ValueError: for a lone surrogate, which no RDF syntax can carry.
     """
-    out = []
-    for ch in text:
-        code = ord(ch)
-        if ch in _ECHAR:
-            out.append(_ECHAR[ch])
-        elif code < 0x20 or code == 0x7F:
-            out.append(f"\\u{code:04X}")
-        elif 0xD800 <= code <= 0xDFFF:
-            raise ValueError(f"lone surrogate U+{code:04X} in literal")
-        else:
-            out.append(ch)
-    return "".join(out)
+    # One regex pass: most literals need no escape at all and come back as they are.
+    return _RE_NEEDS_ESCAPE.sub(_escape_char, text)
 
 
 class _Writer:
@@ -125,7 +132,7 @@ class _Writer:
         for prefix, ns in self._prefixes:
             if iri.startswith(ns) and _RE_LOCAL.match(iri[len(ns):]):
                 return f"{prefix}:{iri[len(ns):]}"
-        if any(ch in IRI_FORBIDDEN for ch in iri):
+        if _RE_IRI_FORBIDDEN.search(iri):
             raise ValueError(f"IRI not writable in Turtle: {iri!r}")
         return f"<{iri}>"
 
@@ -218,8 +225,244 @@ def serialize(g: Graph | Iterable[tuple[RdfNode, RdfNode, RdfNode]], prefixes: d
     return "\n".join(lines) + "\n"
 
 
+# -- the knowledge graph's own Turtle, formatted from plain strings ------------
+#
+# ``serialize`` sorts rdflib terms; for a whole graph that means millions of
+# term objects (``Literal.__new__`` alone was most of the time). The writer
+# below produces the same bytes straight from the graph model: it knows the
+# shape ``kg.export.rdf.triples`` gives every subject, so it formats each
+# subject's block from strings, in the same order, and streams the blocks.
+# Numbers and years (few distinct values) still go through rdflib once each,
+# so their lexical forms cannot drift from the generic path.
+
+#: how much text ``turtle_chunks`` gathers before yielding it (characters)
+CHUNK_CHARS = 1 << 18
+_OBJECT_SEP = f" ,\n{' ' * 8}"
+
+
+#: the predicates of the fixed part of each block
+_VERBS: dict[str, URIRef] = {
+    "label": RDFS.label, "altLabel": SKOS.altLabel, "title": rdf.P_TITLE, "value": rdf.P_VALUE,
+    "unit": rdf.P_UNIT, "fromValue": rdf.P_FROM_VALUE, "approximate": rdf.P_APPROXIMATE,
+    "year": rdf.P_YEAR, "recipientUnit": rdf.P_RECIPIENT_UNIT, "level": rdf.P_LEVEL,
+    "dcTitle": DCTERMS.title, "fileName": rdf.P_FILE_NAME, "sha256": rdf.P_SHA256,
+    "encoding": rdf.P_ENCODING, "subject": RDF.subject, "predicate": RDF.predicate,
+    "object": RDF.object, "evidenceText": rdf.P_EVIDENCE_TEXT, "charStart": rdf.P_CHAR_START,
+    "charEnd": rdf.P_CHAR_END, "confidence": rdf.P_CONFIDENCE, "derivedFrom": rdf.P_DERIVED_FROM,
+}
+
+
+class _NotPlain(Exception):
+    """The graph has a shape the fast writer does not cover; use ``serialize``."""
+
+
+def _block(subject: str, predicates: list[tuple[str, list[str]]]) -> str:
+    """One subject's lines, preceded by the blank line that separates subjects."""
+    last = len(predicates) - 1
+    lines = [f"\n    {verb} {_OBJECT_SEP.join(objs)}{' .' if i == last else ' ;'}"
+             for i, (verb, objs) in enumerate(predicates)]
+    return f"\n\n{subject}{''.join(lines)}"
+
+
+class _GraphTurtle:
+    """The blocks of ``serialize(rdf.triples(graph))``, in its order, without rdflib terms."""
+
+    def __init__(self, graph: KnowledgeGraph) -> None:
+        self.w = w = _Writer(rdf.PREFIXES)
+        self._numbers: dict[tuple, str] = {}
+        # Every verb and class as written, formatted once.
+        self.verbs = {name: w.iri(iri) for name, iri in _VERBS.items()}
+        self.classes = {t: w.iri(HKG[t.value]) for t in EntityType}
+        self.true = w.literal(Literal(True))
+        # A statement always has these nine predicates, in _PREDICATE_ORDER.
+        self.statement_template = _block("{}", [("a", [w.iri(RDF.Statement)])] + [
+            (self.verbs[name].replace("{", "{{").replace("}", "}}"), ["{}"])
+            for name in ("subject", "predicate", "object", "evidenceText", "charStart", "charEnd",
+                         "confidence", "derivedFrom")
+        ])
+        nodes, edges, docs = graph.nodes(), graph.edges(), graph.documents()
+        by_type: dict[EntityType, list] = {t: [] for t in EntityType}
+        self.entity_iri: dict = {}
+        for node in nodes:
+            iri = self.entity_iri[node.key] = str(entity_iri(node.key))
+            by_type[node.key.type].append((iri, node))
+        self.doc_iri: dict[str, str] = {}
+        statements = self._relations(edges)
+        # Class groups in _CLASS_ORDER, each by IRI (the subject key of serialize).
+        self.groups: list[tuple[list, Callable]] = [(sorted(by_type[t], key=_first), self._entity) for t in EntityType]
+        self.groups.append((sorted(((self._doc(d.doc_id), d) for d in docs), key=_first), self._document))
+        statements.sort(key=_first)
+        self.groups.append((statements, self._statement))
+        subjects = [item[0] for group, _ in self.groups for item in group]
+        if len(set(subjects)) != len(subjects):
+            # Two descriptions under one IRI (a hash collision, a repeated sentence)
+            # merge into one subject: only the generic writer handles that.
+            raise _NotPlain("a subject IRI is described twice")
+
+    def _relations(self, edges: list) -> list[tuple]:
+        """Index each node's relations (``self.relations``); return one tuple per statement."""
+        w, iris = self.w, self.entity_iri
+        predicates = {p: str(HKG[p.value]) for p in Predicate}
+        # subject key -> relation IRI -> object IRIs
+        self.relations: dict = defaultdict(lambda: defaultdict(set))
+        statements = []
+        for edge in edges:
+            if edge.subject not in iris:
+                raise _NotPlain("relation from an entity that is not a node")
+            pred = predicates[edge.predicate]
+            obj = iris.get(edge.object) or str(entity_iri(edge.object))
+            self.relations[edge.subject][pred].add(obj)
+            if not edge.evidence:
+                continue
+            confidences = edge.evidence_confidence
+            if len(confidences) != len(edge.evidence):  # Edge.confidence_of's fallback
+                confidences = (edge.confidence,) * len(edge.evidence)
+            terms = (w.iri(iris[edge.subject]), w.iri(pred), w.iri(obj))
+            for ev, conf in zip(edge.evidence, confidences):
+                iri = str(statement_iri(edge.predicate, edge.subject, edge.object, ev))
+                statements.append((iri, terms, ev, conf))
+        return statements
+
+    def blocks(self) -> Iterator[str]:
+        """Every subject block, in serialize's order."""
+        for items, fmt in self.groups:
+            for item in items:
+                yield fmt(*item)
+
+    # -- terms ------------------------------------------------------------
+    def _doc(self, doc_id: str) -> str:
+        iri = self.doc_iri.get(doc_id)
+        if iri is None:
+            iri = self.doc_iri[doc_id] = str(document_iri(doc_id))
+        return iri
+
+    def _number(self, kind: Callable[..., Literal], value) -> str:
+        """A decimal or year literal as serialize writes it (computed once per value)."""
+        key = (kind, type(value), value)
+        text = self._numbers.get(key)
+        if text is None:
+            text = self._numbers[key] = self.w.literal(kind(value))
+        return text
+
+    def _int(self, value) -> str:
+        return str(value) if type(value) is int else self.w.literal(Literal(value))
+
+    # -- blocks -------------------------------------------------------------
+    def _entity(self, iri: str, node) -> str:
+        v, zh = self.verbs, _zh
+        preds = [("a", [self.classes[node.type]]), (v["label"], [zh(node.label)])]
+        if node.aliases:
+            preds.append((v["altLabel"], [zh(a) for a in sorted(set(node.aliases))]))
+        if node.titles:
+            preds.append((v["title"], [zh(t) for t in sorted(set(node.titles))]))
+        if node.value is not None:
+            preds.append((v["value"], [self._number(rdf.decimal_literal, node.value)]))
+        if node.unit:
+            preds.append((v["unit"], [_plain(node.unit)]))
+        if node.from_value is not None:
+            preds.append((v["fromValue"], [self._number(rdf.decimal_literal, node.from_value)]))
+        if node.approximate:
+            preds.append((v["approximate"], [self.true]))
+        if node.year is not None:
+            preds.append((v["year"], [self._number(rdf.year_literal, node.year)]))
+        if node.recipient_unit:
+            preds.append((v["recipientUnit"], [zh(node.recipient_unit)]))
+        if node.level:
+            preds.append((v["level"], [zh(node.level)]))
+        relations = self.relations.get(node.key)
+        if relations:
+            w = self.w
+            for pred in sorted(relations):
+                preds.append((w.iri(pred), [w.iri(o) for o in sorted(relations[pred])]))
+        if node.documents:
+            docs = sorted({self._doc(d) for d in node.documents})
+            preds.append((v["derivedFrom"], [self.w.iri(d) for d in docs]))
+        return _block(self.w.iri(iri), preds)
+
+    def _document(self, iri: str, doc) -> str:
+        v = self.verbs
+        preds = [("a", [self.w.iri(rdf.C_DOCUMENT)])]
+        if doc.title:
+            preds.append((v["dcTitle"], [_zh(doc.title)]))
+        preds.append((v["fileName"], [_plain(doc.file_name)]))
+        preds.append((v["sha256"], [_plain(doc.sha256)]))
+        preds.append((v["encoding"], [_plain(doc.encoding)]))
+        return _block(self.w.iri(iri), preds)
+
+    def _statement(self, iri: str, terms: tuple[str, str, str], ev, conf) -> str:
+        return self.statement_template.format(
+            self.w._format_iri(iri),  # not cached: each statement IRI is written once
+            *terms,
+            _zh(ev.sentence),
+            self._int(ev.char_start),
+            self._int(ev.char_end),
+            self._number(rdf.decimal_literal, conf),
+            self.w.iri(self._doc(ev.doc_id)),
+        )
+
+
+def _first(item: tuple) -> str:
+    return item[0]
+
+
+def _zh(text: str) -> str:
+    return f'"{escape_string(text)}"@{rdf.ZH}'
+
+
+def _plain(text: str) -> str:
+    return f'"{escape_string(text)}"'
+
+
+def turtle_chunks(graph: KnowledgeGraph) -> Iterator[str]:
+    """The graph's Turtle document in pieces of about ``CHUNK_CHARS`` characters.
+
+    ``"".join(turtle_chunks(graph)) == serialize(rdf.triples(graph))``, but the
+    whole text is never built: write the pieces as they come.
+
+    Args:
+        graph: the knowledge graph (not changed while the pieces are read).
+
+    Returns:
+        An iterator of strings.
+    """
+    try:
+        plain = _GraphTurtle(graph)
+    except _NotPlain:
+        yield serialize(rdf.triples(graph))
+        return
+    buffer = ["\n".join(f"@prefix {prefix}: <{ns}> ." for prefix, ns in rdf.PREFIXES.items())]
+    size = 0
+    for block in plain.blocks():
+        buffer.append(block)
+        size += len(block)
+        if size >= CHUNK_CHARS:
+            yield "".join(buffer)
+            buffer, size = [], 0
+    buffer.append("\n")
+    yield "".join(buffer)
+
+
+def stream_to(graph: KnowledgeGraph, fh: BinaryIO) -> str:
+    """Write the graph's Turtle (UTF-8) to an open binary file; returns its hex SHA-256."""
+    digest = hashlib.sha256()
+    for chunk in turtle_chunks(graph):
+        data = chunk.encode("utf-8")
+        digest.update(data)
+        fh.write(data)
+    return digest.hexdigest()
+
+
+#: graph -> (graph.ttl path, its SHA-256, its file stamp) as ``write`` left it
+_WRITTEN: weakref.WeakKeyDictionary[KnowledgeGraph, tuple[Path, str, tuple]] = weakref.WeakKeyDictionary()
+
+
+def _stamp(path: Path) -> tuple:
+    st = path.stat()
+    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
+
+
 def write(graph: KnowledgeGraph, out_dir: str | Path) -> list[Path]:
-    """Export the graph as ``out_dir/graph.ttl`` (atomic write).
+    """Export the graph as ``out_dir/graph.ttl`` (streamed, atomic write).
 
     Args:
         graph: the knowledge graph.
@@ -228,22 +471,32 @@ def write(graph: KnowledgeGraph, out_dir: str | Path) -> list[Path]:
     Returns:
         ``[out_dir / "graph.ttl"]``.
     """
-    return [write_text(Path(out_dir) / FILE_NAME, graph_turtle(graph))]
+    path = Path(out_dir) / FILE_NAME
+    with atomic_file(path) as fh:
+        digest = stream_to(graph, fh)
+    _WRITTEN[graph] = (path.resolve(), digest, _stamp(path))
+    return [path]
 
 
-_GRAPH_TURTLE: weakref.WeakKeyDictionary[KnowledgeGraph, str] = weakref.WeakKeyDictionary()
+def written_file(graph: KnowledgeGraph, path: str | Path) -> str | None:
+    """The SHA-256 of ``path`` if this process wrote ``graph``'s Turtle there and it is unchanged since.
+
+    Lets the store load graph.ttl from disk instead of formatting it again.
+    """
+    done = _WRITTEN.get(graph)
+    path = Path(path)
+    if done is None or not path.is_file() or done[0] != path.resolve():
+        return None
+    return done[1] if _stamp(path) == done[2] else None
 
 
 def graph_turtle(graph: KnowledgeGraph) -> str:
-    """The graph's Turtle document, serialized once per graph (graph.ttl and the store share it).
+    """The graph's Turtle document as one string (the text ``write`` puts in graph.ttl).
 
     Args:
-        graph: the knowledge graph (not changed after it is built).
+        graph: the knowledge graph.
 
     Returns:
-        The same text ``write`` puts in graph.ttl.
+        The whole document; prefer ``turtle_chunks`` or ``write`` for big graphs.
     """
-    text = _GRAPH_TURTLE.get(graph)
-    if text is None:
-        text = _GRAPH_TURTLE[graph] = serialize(rdf.triples(graph))  # no rdflib Graph in between
-    return text
+    return "".join(turtle_chunks(graph))
