@@ -28,9 +28,9 @@ from kg.atomic import write_text
 from kg.export.html_data import (
     GraphIndex,
     embed_json,
-    hospital_payload,
+    hospital_pages,
     index_rows,
-    overview_payload,
+    overview_json,
 )
 from kg.graph import KnowledgeGraph
 
@@ -70,8 +70,13 @@ def _inline_script(name: str) -> str:
     return f"<script>\n{text}\n</script>"
 
 
+@cache
+def _template(name: str) -> Template:
+    return Template(resource_text(name))
+
+
 def render_page(
-    payload: dict,
+    payload: dict | str,
     *,
     title: str,
     heading: str,
@@ -83,7 +88,8 @@ def render_page(
     """Fill the page template for one graph page.
 
     Args:
-        payload: the JSON data the page script draws (see ``kg.export.html_data``).
+        payload: the JSON data the page script draws (see ``kg.export.html_data``),
+            or that data already serialized by ``embed_json`` (``hospital_json``).
         title: the document title (plain text; escaped here).
         heading: the visible heading (plain text; escaped here).
         nav: ``(href, text)`` links for the header; hrefs are our own relative paths.
@@ -102,14 +108,14 @@ def render_page(
         )
     links = " ".join(f'<a href="{html.escape(href)}">{html.escape(text)}</a>' for href, text in nav)
     # Template.substitute is a single pass: text put in is never scanned for more placeholders.
-    return Template(resource_text("page.html")).substitute(
+    return _template("page.html").substitute(
         title=html.escape(title),
         heading=html.escape(heading),
         nav=links,
         note=html.escape(note),
         note_hidden="" if note else " hidden",
         css=resource_text("kg-view.css"),
-        data=embed_json(payload),
+        data=payload if isinstance(payload, str) else embed_json(payload),
         scripts=scripts,
     )
 
@@ -134,7 +140,7 @@ def render_index(ix: GraphIndex) -> str:
         )
     body = "\n".join(rows) if rows else '<tr><td colspan="6">没有医院 No hospitals</td></tr>'
     summary = f"{len(ix.nodes)} 个节点 nodes, {len(ix.edges)} 条关系 relations, {len(ix.docs)} 篇文档 documents."
-    return Template(resource_text("index.html")).substitute(css=resource_text("kg-view.css"), summary=summary, rows=body)
+    return _template("index.html").substitute(css=resource_text("kg-view.css"), summary=summary, rows=body)
 
 
 def write(graph: KnowledgeGraph, out_dir: Path) -> list[Path]:
@@ -152,17 +158,19 @@ def write(graph: KnowledgeGraph, out_dir: Path) -> list[Path]:
     ix = GraphIndex.of(graph)
     written: list[Path] = []
 
-    payload, note = overview_payload(ix, style)
+    data, note = overview_json(ix, style)
     nav = [("index.html", "医院列表 Hospitals")]
     page = render_page(
-        payload,
+        data,
         title="医院党建知识图谱 Hospital KG",
         heading="医院党建知识图谱 Hospital knowledge graph",
         nav=nav,
         note=note,
         inline=True,
     )
+    del data  # the page holds a copy; the overview of a big graph is megabytes
     written.append(write_text(out_dir / "graph.html", page))
+    del page
     written.append(write_text(out_dir / "index.html", render_index(ix)))
     for name in SCRIPTS:
         written.append(write_text(out_dir / ASSETS_DIR / name, resource_text(name)))
@@ -170,12 +178,11 @@ def write(graph: KnowledgeGraph, out_dir: Path) -> list[Path]:
     hospitals_dir = out_dir / HOSPITALS_DIR
     current: set[str] = set()
     nav = [("../index.html", "医院列表 Hospitals"), ("../graph.html", "总览图 Overview graph")]
-    for row in index_rows(ix):
-        payload, note = hospital_payload(ix, row["key"], style)
+    for row, data, note in hospital_pages(ix, style):
         name = f"{row['slug']}.html"
         current.add(name)
         page = render_page(
-            payload,
+            data,
             title=f"{row['label']} · 医院党建知识图谱",
             heading=row["label"],
             nav=nav,

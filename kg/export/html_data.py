@@ -5,15 +5,26 @@ puts some strings into the page as raw HTML, so the pages are built from plain
 dicts here and drawn by our own script (``kg/resources/html/kg-view.js``).
 Payloads are sorted and carry no timestamps, so the output bytes are
 deterministic.
+
+A page is chosen as node, edge and document *numbers* (positions in the
+sorted lists of ``GraphIndex``): set work on ints instead of hashing
+``EntityKey`` dataclasses. The page is then either built as dicts
+(``hospital_payload``, ``overview_payload``) or written straight to JSON
+(``hospital_json``, ``overview_json``): a node or edge sits on ~4 hospital
+pages, so the export encodes each one once (``_Fragments``) and per page only
+fills in the page's document numbers. Both give the same bytes through
+``embed_json`` (tests/export/test_html_json.py).
 """
 
 from __future__ import annotations
 
 import json
 import math
-from collections import Counter, defaultdict
+from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from json.encoder import encode_basestring
 
 from kg.graph import Edge, KnowledgeGraph, Node
 from kg.ids import entity_iri
@@ -23,13 +34,17 @@ from kg.vocab import ID, EntityType
 # Characters that must not appear raw inside a <script> block: "</" ends the
 # block (and "<!--" changes how it is parsed), "&" and ">" are escaped for
 # symmetry, U+2028/2029 end a line in older JavaScript parsers.
-_SCRIPT_ESCAPES = {
-    ord("<"): "\\u003c",
-    ord(">"): "\\u003e",
-    ord("&"): "\\u0026",
-    0x2028: "\\u2028",
-    0x2029: "\\u2029",
-}
+_SCRIPT_ESCAPES = (
+    ("<", "\\u003c"),
+    (">", "\\u003e"),
+    ("&", "\\u0026"),
+    ("\u2028", "\\u2028"),
+    ("\u2029", "\\u2029"),
+)
+
+
+# One encoder: json.dumps with these options builds a new one per call.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def embed_json(payload: object) -> str:
@@ -42,11 +57,16 @@ def embed_json(payload: object) -> str:
         Compact JSON with sorted keys where ``<``, ``>``, ``&``, U+2028 and
         U+2029 are written as ``\\uXXXX`` escapes (these characters only ever
         occur inside JSON strings, so the escapes decode to the same value).
+        The escapes are per character, so pieces embedded one by one and
+        joined give the same text as the whole embedded at once.
     """
-    text = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return _script_safe(_ENCODER.encode(payload))
+
+
+def _script_safe(text: str) -> str:
     # str.replace per character, not str.translate: translate looks every CJK character up in a dict
-    for char, escape in _SCRIPT_ESCAPES.items():
-        text = text.replace(chr(char), escape)
+    for char, escape in _SCRIPT_ESCAPES:
+        text = text.replace(char, escape)
     return text
 
 
@@ -67,15 +87,23 @@ def _number(value: Decimal | None) -> str | None:
 
 @dataclass
 class GraphIndex:
-    """The graph read once into plain lookups, shared by all pages of one export."""
+    """The graph read once into plain lookups, shared by all pages of one export.
 
-    nodes: dict[EntityKey, Node]
-    edges: list[Edge]
-    adjacency: dict[EntityKey, set[EntityKey]]
-    incident: dict[EntityKey, list[int]]  # positions in ``edges``
-    pairs: dict[tuple[EntityKey, EntityKey], list[int]]  # (subject, object) -> positions in ``edges``
-    degree: dict[EntityKey, int]
-    ids: dict[EntityKey, str]  # node_id of every node, hashed once
+    Nodes, edges and documents are numbered by their position in the sorted
+    lists; every lookup below is by number.
+    """
+
+    nodes: list[Node]  # sorted by key
+    number: dict[EntityKey, int]  # key -> position in ``nodes``
+    edges: list[Edge]  # sorted
+    # node -> neighbour -> edges between them (either direction); the keys are
+    # the node's neighbours (no separate adjacency sets: they cost as much memory).
+    links: list[dict[int, list[int]]]
+    degree: list[int]  # edges touching each node
+    ids: list[str]  # node_id of every node, hashed once
+    node_docs: list[tuple[int, ...]]  # document numbers of each node, ascending
+    edge_docs: list[tuple[int, ...]]  # distinct document numbers of each edge's evidence, ascending
+    edge_ev_docs: list[tuple[int, ...]]  # document number of each evidence (-1: unknown document)
     docs: list[dict]
     doc_pos: dict[str, int]  # doc id -> position in ``docs``
 
@@ -89,33 +117,76 @@ class GraphIndex:
         Returns:
             The index used by the payload builders below.
         """
-        nodes = {n.key: n for n in graph.nodes()}
+        nodes = graph.nodes()
+        number = {n.key: i for i, n in enumerate(nodes)}
         edges = graph.edges()
-        adjacency: dict[EntityKey, set[EntityKey]] = defaultdict(set)
-        incident: dict[EntityKey, list[int]] = defaultdict(list)
-        pairs: dict[tuple[EntityKey, EntityKey], list[int]] = defaultdict(list)
+        links: list[dict[int, list[int]]] = [{} for _ in nodes]
+        degree = [0] * len(nodes)
         for i, e in enumerate(edges):
-            pairs[e.subject, e.object].append(i)
-            adjacency[e.subject].add(e.object)
-            adjacency[e.object].add(e.subject)
-            incident[e.subject].append(i)
-            incident[e.object].append(i)
+            s, o = number[e.subject], number[e.object]
+            links[s].setdefault(o, []).append(i)
+            links[o].setdefault(s, []).append(i)
+            degree[s] += 1
+            degree[o] += 1
         docs = graph.documents()
+        doc_pos = {d.doc_id: i for i, d in enumerate(docs)}
+        edge_ev_docs = [tuple(doc_pos.get(ev.doc_id, -1) for ev in e.evidence) for e in edges]
         return cls(
             nodes=nodes,
+            number=number,
             edges=edges,
-            adjacency=adjacency,
-            incident=incident,
-            pairs=pairs,
-            degree={k: len(incident[k]) for k in nodes},
-            ids={k: node_id(k) for k in nodes},
+            links=links,
+            degree=degree,
+            ids=[node_id(n.key) for n in nodes],
+            node_docs=[tuple(sorted(doc_pos[d] for d in n.documents if d in doc_pos)) for n in nodes],
+            edge_docs=[tuple(sorted({d for d in ev if d >= 0})) for ev in edge_ev_docs],
+            edge_ev_docs=edge_ev_docs,
             docs=[{"file": d.file_name, "id": d.doc_id, "title": d.title} for d in docs],
-            doc_pos={d.doc_id: i for i, d in enumerate(docs)},
+            doc_pos=doc_pos,
         )
 
-    def neighbour_counts(self, key: EntityKey) -> dict[str, int]:
-        """How many neighbours of each class a node has (aggregated overview, index)."""
-        return dict(sorted(Counter(k.type.value for k in self.adjacency[key]).items()))
+    def neighbour_counts(self, n: int) -> dict[str, int]:
+        """How many neighbours of each class node ``n`` has (aggregated overview, index)."""
+        return dict(sorted(Counter(self.nodes[k].type.value for k in self.links[n]).items()))
+
+
+@dataclass
+class _Page:
+    """What one page shows: sorted node, edge and document numbers."""
+
+    nodes: list[int]
+    edges: list[int]
+    docs: list[int]
+    settings: dict  # the payload's other members (mode, focus, ...)
+
+
+def _select(ix: GraphIndex, keys: set[int], style: dict, **extra: object) -> _Page:
+    """Nodes ``keys``, the edges between them and the documents they cite, plus page settings."""
+    size = len(keys)
+    # Each node's neighbours on the page by set intersection (C speed, cost of
+    # the smaller set): a hub (a mechanism shared by thousands of hospitals)
+    # costs the page's size, not its degree, and a node's many edges to other
+    # pages are never looked at one by one.
+    found = {i for k in keys for other in ix.links[k].keys() & keys for i in ix.links[k][other]}
+    edges = sorted(found)
+    # Only the documents this page cites, so the source filter lists what matters
+    # here: a hub's own documents (thousands for a widely shared mechanism) are left out.
+    # A hub is a node with more edges than the page has nodes.
+    used: set[int] = set()
+    for k in keys:
+        if ix.degree[k] <= size:
+            used.update(ix.node_docs[k])
+    for i in edges:
+        used.update(ix.edge_docs[i])
+    settings = {
+        "edgeLabels": size <= style["overview_threshold"] and extra.get("mode") != "overview",
+        "stabilization": style["stabilization_iterations"],
+        "focus": None,
+        "pageBase": "hospitals/",
+        "style": style,
+    }
+    settings.update(extra)
+    return _Page(sorted(keys), edges, sorted(used), settings)
 
 
 def node_size(degree: int, size: dict) -> float:
@@ -123,25 +194,14 @@ def node_size(degree: int, size: dict) -> float:
     return round(min(size["max"], size["base"] + size["per_sqrt_degree"] * math.sqrt(degree)), 2)
 
 
-def node_dict(ix: GraphIndex, node: Node, style: dict, docmap: dict[str, int], *, counts: bool = False) -> dict:
-    """The JSON record of one node (empty attributes omitted).
-
-    Args:
-        ix: the graph index.
-        node: the node.
-        style: the parsed ``style.json``.
-        docmap: doc id -> position in the page's ``docs`` list.
-        counts: add the per-class neighbour counts (aggregated overview).
-
-    Returns:
-        A dict with id, label, cls, size and the attributes the side panel shows.
-    """
+def _node_members(ix: GraphIndex, n: int, style: dict, *, counts: bool) -> dict:
+    """Every member of a node's JSON record but ``docs`` (which depends on the page)."""
+    node = ix.nodes[n]
     out: dict = {
-        "id": ix.ids[node.key],
+        "id": ix.ids[n],
         "label": node.label,
         "cls": node.type.value,
-        "size": node_size(ix.degree[node.key], style["size"]),
-        "docs": sorted(docmap[d] for d in node.documents if d in docmap),
+        "size": node_size(ix.degree[n], style["size"]),
     }
     optional = {
         "aliases": list(node.aliases),
@@ -156,68 +216,198 @@ def node_dict(ix: GraphIndex, node: Node, style: dict, docmap: dict[str, int], *
     }
     out.update({k: v for k, v in optional.items() if v not in (None, [], "")})
     if node.type is EntityType.HOSPITAL:
-        out["page"] = ix.ids[node.key].rsplit("/", 1)[1]
+        out["page"] = ix.ids[n].rsplit("/", 1)[1]
     if counts:
-        out["counts"] = ix.neighbour_counts(node.key)
+        out["counts"] = ix.neighbour_counts(n)
     return out
 
 
-def edge_dict(ix: GraphIndex, edge: Edge, docmap: dict[str, int]) -> dict:
+def node_dict(ix: GraphIndex, n: int, style: dict, docmap: dict[int, int], *, counts: bool = False) -> dict:
+    """The JSON record of one node (empty attributes omitted).
+
+    Args:
+        ix: the graph index.
+        n: the node's number.
+        style: the parsed ``style.json``.
+        docmap: document number -> position in the page's ``docs`` list.
+        counts: add the per-class neighbour counts (aggregated overview).
+
+    Returns:
+        A dict with id, label, cls, size, docs and the attributes the side panel shows.
+    """
+    out = _node_members(ix, n, style, counts=counts)
+    out["docs"] = [docmap[d] for d in ix.node_docs[n] if d in docmap]
+    return out
+
+
+def edge_dict(ix: GraphIndex, i: int, docmap: dict[int, int]) -> dict:
     """The JSON record of one edge: ends, relation, and evidence as [doc, start, end, sentence].
 
     Args:
         ix: the graph index.
-        edge: the edge.
-        docmap: doc id -> position in the page's ``docs`` list (-1 for an unknown document).
+        i: the edge's number.
+        docmap: document number -> position in the page's ``docs`` list.
 
     Returns:
-        A dict with from, to, rel, docs and ev.
+        A dict with from, to, rel, docs and ev (-1 for a document the graph does not list).
     """
-    ev = [[docmap.get(e.doc_id, -1), e.char_start, e.char_end, e.sentence] for e in edge.evidence]
+    edge = ix.edges[i]
+    ev = [
+        [docmap.get(d, -1), e.char_start, e.char_end, e.sentence]
+        for d, e in zip(ix.edge_ev_docs[i], edge.evidence)
+    ]
     return {
-        "from": ix.ids[edge.subject],
-        "to": ix.ids[edge.object],
+        "from": ix.ids[ix.number[edge.subject]],
+        "to": ix.ids[ix.number[edge.object]],
         "rel": edge.predicate.value,
-        "docs": sorted({d for d, *_ in ev if d >= 0}),
+        "docs": [docmap[d] for d in ix.edge_docs[i]],
         "ev": ev,
     }
 
 
-def _payload(ix: GraphIndex, keys: set[EntityKey], style: dict, **extra: object) -> dict:
-    """Nodes ``keys`` and the edges between them, sorted, plus page settings."""
-    aggregated = extra.get("mode") == "overview"
-    # Edges via the incident lists of the page's ordinary nodes, and by pair
-    # lookup between its hubs (a mechanism shared by thousands of hospitals):
-    # scanning a hub's incident list on every hospital page costs hospitals x edges.
-    hubs = {k for k in keys if len(ix.incident[k]) > len(keys)}
-    found = {
-        i
-        for k in keys
-        if len(ix.incident[k]) <= len(keys)
-        for i in ix.incident[k]
-        if ix.edges[i].subject in keys and ix.edges[i].object in keys
-    }
-    found.update(i for a in hubs for b in hubs for i in ix.pairs.get((a, b), ()))
-    positions = sorted(found)
-    edges = [ix.edges[i] for i in positions]
-    # Only the documents this page cites, so the source filter lists what matters
-    # here: a hub's own documents (thousands for a widely shared mechanism) are left out.
-    used = {d for k in keys if k not in hubs for d in ix.nodes[k].documents}
-    used.update(ev.doc_id for e in edges for ev in e.evidence)
-    docs = [ix.docs[i] for i in sorted(ix.doc_pos[d] for d in used if d in ix.doc_pos)]
-    docmap = {d["id"]: i for i, d in enumerate(docs)}
+def _page_dict(ix: GraphIndex, page: _Page, style: dict) -> dict:
+    docmap = {d: p for p, d in enumerate(page.docs)}
+    counts = page.settings.get("mode") == "overview"
     payload = {
-        "style": style,
-        "docs": docs,
-        "nodes": [node_dict(ix, ix.nodes[k], style, docmap, counts=aggregated) for k in sorted(keys)],
-        "edges": [edge_dict(ix, e, docmap) for e in edges],
-        "edgeLabels": len(keys) <= style["overview_threshold"] and not aggregated,
-        "stabilization": style["stabilization_iterations"],
-        "focus": None,
-        "pageBase": "hospitals/",
+        "docs": [ix.docs[d] for d in page.docs],
+        "nodes": [node_dict(ix, n, style, docmap, counts=counts) for n in page.nodes],
+        "edges": [edge_dict(ix, i, docmap) for i in page.edges],
     }
-    payload.update(extra)
+    payload.update(page.settings)
     return payload
+
+
+class _Fragments:
+    """Each node and edge as ``embed_json`` text with holes for the page's document numbers.
+
+    A node is ``head + "d,d,..." + tail`` (a hub's documents are filtered per
+    page). An edge is a ``%`` format string whose ``%s`` slots take the page
+    numbers of ``slots``: its documents, then the document of each evidence
+    (-1 when unknown). List items are joined with ``,`` as ``json.dumps`` does.
+
+    Given the pages up front (``expect``), a fragment is encoded on first use,
+    kept for the next page that shows the node or edge and dropped after its
+    last page: about a third of them are alive at once. Without ``expect``
+    (one page) nothing is kept.
+    """
+
+    def __init__(self, ix: GraphIndex, style: dict, *, counts: bool = False) -> None:
+        self.ix = ix
+        self.style = style
+        self.counts = counts  # nodes carry their neighbour counts (aggregated overview)
+        self._nodes: dict[int, tuple[str, str]] = {}
+        self._edges: dict[int, tuple[str, tuple[int, ...]]] = {}
+        self._docs: dict[int, str] = {}
+        self._node_uses: Counter[int] | None = None
+        self._edge_uses: Counter[int] | None = None
+
+    def expect(self, pages: list[_Page]) -> None:
+        """Count how many of ``pages`` show each node and edge, so ``release`` can drop them."""
+        self._node_uses, self._edge_uses = Counter(), Counter()
+        for page in pages:
+            self._node_uses.update(page.nodes)
+            self._edge_uses.update(page.edges)
+
+    def release(self, page: _Page) -> None:
+        """Drop the fragments no expected page after ``page`` shows."""
+        if self._node_uses is None or self._edge_uses is None:
+            return
+        for uses, cache, numbers in (
+            (self._node_uses, self._nodes, page.nodes),
+            (self._edge_uses, self._edges, page.edges),
+        ):
+            for n in numbers:
+                uses[n] -= 1
+                if not uses[n]:
+                    cache.pop(n, None)
+
+    def node(self, n: int) -> tuple[str, str]:
+        """``(head, tail)`` of node ``n``: the record up to ``"docs":[`` and from its ``]`` on."""
+        got = self._nodes.get(n)
+        if got is None:
+            members = _node_members(self.ix, n, self.style, counts=self.counts)
+            members["docs"] = []  # the hole, sorted into place with the other members
+            # Inside a JSON string a quote is written \", so the hole cannot occur in a value.
+            head, _, tail = embed_json(members).partition('"docs":[]')
+            got = (head + '"docs":[', "]" + tail)
+            if self._node_uses is not None:
+                self._nodes[n] = got
+        return got
+
+    def edge(self, i: int) -> tuple[str, tuple[int, ...]]:
+        """``(format, slots)`` of edge ``i``: ``format % page numbers of slots`` is its record."""
+        got = self._edges.get(i)
+        if got is None:
+            ix, edge = self.ix, self.ix.edges[i]
+            docs = ",".join(["%s"] * len(ix.edge_docs[i]))
+            # Members in sorted order: docs, ev, from, rel, to.
+            ev = ",".join(f"[%s,{e.char_start},{e.char_end},{_quote(e.sentence)}]" for e in edge.evidence)
+            ends = (
+                f'"from":{_quote(ix.ids[ix.number[edge.subject]])},'
+                f'"rel":{_quote(edge.predicate.value)},'
+                f'"to":{_quote(ix.ids[ix.number[edge.object]])}'
+            )
+            fmt = f'{{"docs":[{docs}],"ev":[{ev}],{ends}}}'
+            got = (_script_safe(fmt), ix.edge_docs[i] + ix.edge_ev_docs[i])
+            if self._edge_uses is not None:
+                self._edges[i] = got
+        return got
+
+    def doc(self, d: int) -> str:
+        """Document ``d``'s record."""
+        got = self._docs.get(d)
+        if got is None:
+            got = self._docs[d] = embed_json(self.ix.docs[d])
+        return got
+
+
+def _quote(text: str) -> str:
+    # A JSON string literal as the encoder writes it, "%" doubled for a format string.
+    return encode_basestring(text).replace("%", "%%")
+
+
+def _page_json(page: _Page, frag: _Fragments) -> str:
+    """``embed_json`` of the page's payload, assembled from fragments in one join."""
+    ix = frag.ix
+    pos = {d: str(p) for p, d in enumerate(page.docs)}
+    ev_pos = {**pos, -1: "-1"}  # -1: evidence from a document the graph does not list
+    parts: list[str] = []
+    put = parts.append
+    for name in sorted(["docs", "nodes", "edges", *page.settings]):
+        put(f"{',' if parts else '{'}{embed_json(name)}:")
+        if name == "docs":
+            put("[" + ",".join([frag.doc(d) for d in page.docs]) + "]")
+        elif name == "nodes":
+            put("[")
+            for j, n in enumerate(page.nodes):
+                head, tail = frag.node(n)
+                put(("," if j else "") + head + ",".join([pos[d] for d in ix.node_docs[n] if d in pos]) + tail)
+            put("]")
+        elif name == "edges":
+            put("[")
+            for j, i in enumerate(page.edges):
+                fmt, slots = frag.edge(i)
+                put(("," if j else "") + fmt % tuple(map(ev_pos.__getitem__, slots)))
+            put("]")
+        else:
+            put(embed_json(page.settings[name]))
+    put("}")
+    return "".join(parts)
+
+
+def _overview(ix: GraphIndex, style: dict) -> tuple[_Page, str]:
+    total = len(ix.nodes)
+    if total <= style["overview_threshold"]:
+        return _select(ix, set(range(total)), style, mode="full"), ""
+    keep = {n for n, node in enumerate(ix.nodes) if node.type in (EntityType.HOSPITAL, EntityType.MECHANISM)}
+    note = (
+        f"图谱共 {total} 个节点，超过 {style['overview_threshold']} 个：总览只显示医院和机制"
+        f"（{len(keep)} 个，附关联数量），领导、荣誉、指标请打开各医院页面查看。"
+        f" Large graph ({total} nodes): this overview shows only hospitals and mechanisms"
+        " with counts; open a hospital page for its leaders, honors and metrics."
+        " The layout is computed once and then frozen."
+    )
+    return _select(ix, keep, style, mode="overview"), note
 
 
 def overview_payload(ix: GraphIndex, style: dict) -> tuple[dict, str]:
@@ -233,18 +423,34 @@ def overview_payload(ix: GraphIndex, style: dict) -> tuple[dict, str]:
     Returns:
         ``(payload, note)``.
     """
-    total = len(ix.nodes)
-    if total <= style["overview_threshold"]:
-        return _payload(ix, set(ix.nodes), style, mode="full"), ""
-    keep = {k for k in ix.nodes if k.type in (EntityType.HOSPITAL, EntityType.MECHANISM)}
-    note = (
-        f"图谱共 {total} 个节点，超过 {style['overview_threshold']} 个：总览只显示医院和机制"
-        f"（{len(keep)} 个，附关联数量），领导、荣誉、指标请打开各医院页面查看。"
-        f" Large graph ({total} nodes): this overview shows only hospitals and mechanisms"
-        " with counts; open a hospital page for its leaders, honors and metrics."
-        " The layout is computed once and then frozen."
-    )
-    return _payload(ix, keep, style, mode="overview"), note
+    page, note = _overview(ix, style)
+    return _page_dict(ix, page, style), note
+
+
+def overview_json(ix: GraphIndex, style: dict) -> tuple[str, str]:
+    """``overview_payload`` as ``embed_json`` text, and the note."""
+    page, note = _overview(ix, style)
+    return _page_json(page, _Fragments(ix, style, counts=page.settings["mode"] == "overview")), note
+
+
+def _hospital(ix: GraphIndex, key: EntityKey, style: dict) -> tuple[_Page, str]:
+    cap = style["neighbourhood_cap"]
+    h = ix.number[key]
+    first = {h, *ix.links[h]}
+    second = set(first)
+    for k in ix.links[h]:
+        second.update(ix.links[k])
+        if len(second) > cap:  # no need to know how far past the cap: stop paying for hubs
+            break
+    note = ""
+    keys = second
+    if len(second) > cap:
+        keys = first
+        note = (
+            f"两跳范围超过 {cap} 个节点，此页只显示直接关联（{len(first)} 个）。"
+            f" The two-hop neighbourhood has more than {cap} nodes; only direct links are shown."
+        )
+    return _select(ix, keys, style, mode="hospital", focus=ix.ids[h], pageBase=""), note
 
 
 def hospital_payload(ix: GraphIndex, key: EntityKey, style: dict) -> tuple[dict, str]:
@@ -261,23 +467,38 @@ def hospital_payload(ix: GraphIndex, key: EntityKey, style: dict) -> tuple[dict,
     Returns:
         ``(payload, note)``.
     """
-    cap = style["neighbourhood_cap"]
-    first = {key} | ix.adjacency[key]
-    second = set(first)
-    for k in ix.adjacency[key]:
-        second |= ix.adjacency[k]
-        if len(second) > cap:  # no need to know how far past the cap: stop paying for hubs
-            break
-    note = ""
-    keys = second
-    if len(second) > cap:
-        keys = first
-        note = (
-            f"两跳范围超过 {cap} 个节点，此页只显示直接关联（{len(first)} 个）。"
-            f" The two-hop neighbourhood has more than {cap} nodes; only direct links are shown."
-        )
-    payload = _payload(ix, keys, style, mode="hospital", focus=ix.ids[key], pageBase="")
-    return payload, note
+    page, note = _hospital(ix, key, style)
+    return _page_dict(ix, page, style), note
+
+
+def hospital_json(ix: GraphIndex, key: EntityKey, style: dict) -> tuple[str, str]:
+    """``hospital_payload`` as ``embed_json`` text, and the note."""
+    page, note = _hospital(ix, key, style)
+    return _page_json(page, _Fragments(ix, style)), note
+
+
+def hospital_pages(ix: GraphIndex, style: dict) -> Iterator[tuple[dict, str, str]]:
+    """Every hospital page, in ``index_rows`` order, one at a time.
+
+    A node or edge shows on several pages; it is encoded once and kept until
+    its last page is done (``_Fragments``).
+
+    Args:
+        ix: the graph index.
+        style: the parsed ``style.json``.
+
+    Yields:
+        ``(row, data, note)``: the hospital's ``index_rows`` row, its
+        ``hospital_payload`` as ``embed_json`` text, and the page note.
+    """
+    rows = index_rows(ix)
+    pages = [_hospital(ix, row["key"], style) for row in rows]
+    frag = _Fragments(ix, style)
+    frag.expect([page for page, _ in pages])
+    for row, (page, note) in zip(rows, pages):
+        data = _page_json(page, frag)
+        frag.release(page)
+        yield row, data, note
 
 
 def index_rows(ix: GraphIndex) -> list[dict]:
@@ -287,16 +508,16 @@ def index_rows(ix: GraphIndex) -> list[dict]:
         Dicts with key, label, aliases, slug and counts of leaders, honors, mechanisms, metrics.
     """
     rows = []
-    for key, node in ix.nodes.items():
-        if key.type is not EntityType.HOSPITAL:
+    for n, node in enumerate(ix.nodes):
+        if node.type is not EntityType.HOSPITAL:
             continue
-        counts = ix.neighbour_counts(key)
+        counts = ix.neighbour_counts(n)
         rows.append(
             {
-                "key": key,
+                "key": node.key,
                 "label": node.label,
                 "aliases": list(node.aliases),
-                "slug": hospital_slug(key),
+                "slug": ix.ids[n].rsplit("/", 1)[1],
                 "counts": [counts.get(t.value, 0) for t in _INDEX_COLUMNS],
             }
         )
