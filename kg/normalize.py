@@ -224,6 +224,8 @@ def _title_like(line: str) -> bool:
     """Headline or byline layout: balanced quotes and a word separator or edge dash."""
     if line.startswith("——") or line.endswith("——"):
         return True
+    if " " not in line:
+        return False  # no separator (checked first: most lines have none)
     balanced = line.count("“") == line.count("”") and line.count("《") == line.count("》")
     return balanced and RE_SEPARATOR_SPACE.search(line) is not None
 

@@ -37,6 +37,19 @@ def _extractors() -> list[Callable[[DocContext], Iterable[Finding]]]:
     return [importlib.import_module(name).extract for name in EXTRACTORS]
 
 
+def preload() -> None:
+    """Load what extraction otherwise loads at first need: jieba's word table and OpenCC.
+
+    A build calls it before forking workers, so they share one copy instead
+    of each loading its own (the word table is only needed by some documents).
+    """
+    from kg.chinese import to_simplified
+    from kg.extract import words
+
+    words.lookup("医院")
+    to_simplified("醫院")  # a Traditional character: creates the OpenCC converter
+
+
 def extract_document(source: SourceText, norm: NormalizedText) -> DocumentFacts:
     """Run every extractor over one document.
 
