@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import asdict, dataclass, field
 from itertools import chain
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
+from kg import manifest
 from kg.atomic import remove_stale_parts
 from kg.cache import FactsCache
 from kg.export import DEFAULT_FORMATS, EXPORTERS, get_exporter
@@ -21,14 +23,39 @@ from kg.parallel import Ready, map_dask, map_local
 from kg.records import DocumentFacts, Skipped, SkipReason, SourceText
 
 
+@dataclass(frozen=True)
+class GraphCounts:
+    """The numbers a build summary shows (kept in the manifest, so a reused build shows them too)."""
+
+    nodes: dict[str, int] = field(default_factory=dict)  # class name -> nodes
+    edges: dict[str, int] = field(default_factory=dict)  # predicate name -> relations
+    evidence: int = 0  # supporting sentences
+    rejected: int = 0  # relations kept out (domain/range or unknown entity)
+
+    @classmethod
+    def of(cls, graph: KnowledgeGraph) -> GraphCounts:
+        edges = graph.edges()
+        return cls(
+            nodes=dict(sorted(Counter(n.type.value for n in graph.nodes()).items())),
+            edges=dict(sorted(Counter(e.predicate.value for e in edges).items())),
+            evidence=sum(len(e.evidence) for e in edges),
+            rejected=len(graph.rejected),
+        )
+
+
 @dataclass
 class BuildReport:
-    """What a build did: the graph, skipped inputs and the files written."""
+    """What a build did: the graph, skipped inputs, the files written and the summary's numbers.
 
-    graph: KnowledgeGraph
+    ``graph`` is None when an unchanged build was reused (``reused``): nothing was rebuilt.
+    """
+
+    graph: KnowledgeGraph | None
     documents: int = 0
     skipped: list[Skipped] = field(default_factory=list)
     outputs: list[Path] = field(default_factory=list)
+    counts: GraphCounts = field(default_factory=GraphCounts)
+    reused: bool = False
 
 
 def extract_source(source: SourceText) -> DocumentFacts:
@@ -241,22 +268,67 @@ def build(
     from kg.resolve import Resolver
 
     formats = check_formats(formats)
+    out = Path(out_dir)
+    planned = _planned_manifest(inputs, out, formats, max_bytes) if cache is not None else None
+    if planned is not None:  # with --no-cache the user asks for everything again
+        reused = _reuse(planned, out, on_skip)
+        if reused is not None:
+            return reused
     skipped: list[Skipped] = []
+    read_as_planned = True
+    expected = {path: sha for path, sha in planned.inputs} if planned else {}
     # each document is folded into the graph as it comes: only the graph is held, never the corpus's facts
     resolver = Resolver()
     documents = 0
     for doc_facts in iter_extract(
-        inputs, _recording(skipped, on_skip), jobs=jobs, scheduler=scheduler, cache=cache, progress=progress, max_bytes=max_bytes,
-        exclude=(out_dir,),  # never read our own pages back when building into a folder inside the corpus
+        inputs, _recording(skipped, on_skip), jobs=jobs, scheduler=scheduler, cache=cache, progress=progress,
+        max_bytes=max_bytes, exclude=(out_dir,),  # never read our own pages back when building into the corpus
     ):
         resolver.add(doc_facts)
         documents += 1
+        read_as_planned &= expected.get(doc_facts.doc.path) == doc_facts.doc.sha256
     graph = resolver.finish()
+    counts = GraphCounts.of(graph)
     if not documents or (strict and skipped):
         # nothing to write, or the user asked for all-or-nothing: keep previous outputs intact
-        return BuildReport(graph=graph, documents=documents, skipped=skipped)
-    out = Path(out_dir)
+        return BuildReport(graph=graph, documents=documents, skipped=skipped, counts=counts)
     out.mkdir(parents=True, exist_ok=True)
     remove_stale_parts(out)
+    manifest.remove(out)  # the outputs are about to change: a crash from here on leaves no claim about them
     outputs = run_exporters(graph, formats, out, jobs=jobs)
-    return BuildReport(graph=graph, documents=documents, skipped=skipped, outputs=outputs)
+    if planned is not None and read_as_planned:  # a file edited while we read it is not recorded as built
+        planned.documents, planned.counts = documents, asdict(counts)
+        planned.skipped = [[s.path, s.reason.name, s.detail] for s in skipped]
+        planned.record_outputs(out, outputs)
+        manifest.write(out, planned)
+    return BuildReport(graph=graph, documents=documents, skipped=skipped, outputs=outputs, counts=counts)
+
+
+def _planned_manifest(
+    inputs: Sequence[str | Path], out: Path, formats: Sequence[str], max_bytes: int | None
+) -> manifest.Manifest:
+    """The manifest this build will have: inputs hashed up front (cheap next to extraction)."""
+    from kg.ingest import DEFAULT_MAX_BYTES, input_files
+
+    return manifest.Manifest(
+        code=manifest.code_version(),
+        formats=list(formats),
+        options={"max_bytes": max_bytes or DEFAULT_MAX_BYTES},
+        inputs=manifest.fingerprint(input_files(inputs, exclude=(out,))),
+        documents=0,
+    )
+
+
+def _reuse(planned: manifest.Manifest, out: Path, on_skip: Callable[[Skipped], None] | None) -> BuildReport | None:
+    """The previous build's report when it was made from the same inputs and its outputs are untouched."""
+    previous = manifest.read(out)
+    if previous is None or not previous.same_build(planned) or not previous.outputs_intact(out):
+        return None
+    skipped = previous.skipped_items()
+    for item in skipped:
+        if on_skip:
+            on_skip(item)
+    return BuildReport(
+        graph=None, documents=previous.documents, skipped=skipped, outputs=[out / rel for rel in previous.outputs],
+        counts=GraphCounts(**previous.counts), reused=True,
+    )

@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 
-# the embedded SPARQL store is rebuilt by every build and not committed (RocksDB files differ run to run)
-UNCOMMITTED = ("store/", "store.json")
+# the embedded SPARQL store is rebuilt by every build and not committed (RocksDB files differ run to run);
+# the build manifest records file times
+UNCOMMITTED = ("store/", "store.json", ".kg-build.json")
 
 
 def _files(folder: Path) -> dict[str, bytes]:

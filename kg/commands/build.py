@@ -116,16 +116,15 @@ def _progress_bar(quiet: bool):
 
 def summary(report, out: Path) -> str:
     """The one-screen summary: documents, entities and relations per type, output files."""
-    graph = report.graph
-    nodes = Counter(n.type for n in graph.nodes())
-    edges = Counter(e.predicate for e in graph.edges())
-    evidence = sum(len(e.evidence) for e in graph.edges())
+    counts = report.counts
     lines = [f"documents: {report.documents} read, {len(report.skipped)} skipped"]
-    lines.append("entities:  " + ", ".join(f"{t.value} {nodes.get(t, 0)}" for t in EntityType))
-    lines.append("relations: " + ", ".join(f"{p.value} {edges.get(p, 0)}" for p in Predicate))
-    lines.append(f"evidence:  {evidence} sentences")
-    if graph.rejected:
-        lines.append(f"rejected:  {len(graph.rejected)} relations (domain/range or unknown entity)")
+    lines.append("entities:  " + ", ".join(f"{t.value} {counts.nodes.get(t.value, 0)}" for t in EntityType))
+    lines.append("relations: " + ", ".join(f"{p.value} {counts.edges.get(p.value, 0)}" for p in Predicate))
+    lines.append(f"evidence:  {counts.evidence} sentences")
+    if counts.rejected:
+        lines.append(f"rejected:  {counts.rejected} relations (domain/range or unknown entity)")
+    if report.reused:
+        lines.append("unchanged: same inputs, code and options as the last build; its outputs are untouched")
     lines.append(f"output:    {out}/")
     lines.extend(f"  {entry}" for entry in _output_entries(report.outputs, out))
     return "\n".join(lines)
