@@ -76,6 +76,9 @@ def _extract_safely(source: SourceText) -> DocumentFacts | Skipped:
 
 def warm_up() -> None:
     """Load lexicons and compile rules once, before workers fork, so each one shares them."""
+    from kg.extract import preload
+
+    preload()  # what only some documents need: loaded here once rather than in every worker
     extract_source(SourceText("warm-up", "warm-up", "医院。", "utf-8", "0" * 64))
 
 
