@@ -89,7 +89,8 @@ _CJK_PUNCT_SET = frozenset(chr(c) for c in range(0x3001, 0x3040)) | frozenset(
     "，。、：；！？（）“”‘’《》「」『』【】—…·・～"
 )
 
-Index = list[int]
+# A range until the first step that edits (most steps leave most documents alone).
+Index = Sequence[int]
 Step = Callable[[str, Index], tuple[str, Index]]
 # (start, end, keep, char): replace text[start:end] by ``char`` ("" deletes),
 # the new character standing at the source offset of position ``keep``.
@@ -105,7 +106,7 @@ def _apply(text: str, index: Index, edits: Sequence[Edit]) -> tuple[str, Index]:
     if not edits:
         return text, index
     parts: list[str] = []
-    new_index: Index = []
+    new_index: list[int] = []
     pos = 0
     for start, end, keep, char in edits:
         parts.append(text[pos:start])
@@ -440,7 +441,7 @@ def normalize(text: str) -> NormalizedText:
         increasing, and ``text[src_index[i]]`` equals the normalized character
         after width folding, or both are whitespace.
     """
-    index: Index = list(range(len(text)))
+    index: Index = range(len(text))  # the first edit turns it into a list
     for _name, step in STEPS:
         text, index = step(text, index)
     return NormalizedText(text=text, src_index=tuple(index))
