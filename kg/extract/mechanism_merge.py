@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from functools import lru_cache
 
 from kg.chinese import to_simplified
 from kg.extract.context import DocContext, Finding, Link
@@ -13,9 +13,10 @@ from kg.vocab import EntityType, Predicate
 Mention = tuple[str, str, tuple[str, ...], Sentence, int]
 
 
-def _simplified(texts: Iterable[str]) -> dict[str, str]:
-    """Simplified form of each distinct text (a document repeats its names many times)."""
-    return {x: to_simplified(x) for x in set(texts)}
+@lru_cache(maxsize=8192)
+def simple(text: str) -> str:
+    """Simplified form of a name, memoised: documents repeat their names and those of their hospitals."""
+    return to_simplified(text)
 
 
 def merge_names(raw: list[Mention]) -> list[tuple[str, str, tuple[str, ...], Sentence, int, str]]:
@@ -31,10 +32,9 @@ def merge_names(raw: list[Mention]) -> list[tuple[str, str, tuple[str, ...], Sen
     Returns:
         The mentions with their document-wide canonical (Simplified) name appended.
     """
-    simple = _simplified(x for _, label, aliases, _, _ in raw for x in (label, *aliases))
     names: dict[str, set[str]] = {}
     for _, label, aliases, _, _ in raw:
-        names.setdefault(simple[label], set()).update(simple[x] for x in aliases)
+        names.setdefault(simple(label), set()).update(simple(x) for x in aliases)
     by_core: dict[str, list[str]] = {}
     for name, aliases in names.items():
         for core in aliases | {name}:
@@ -48,7 +48,7 @@ def merge_names(raw: list[Mention]) -> list[tuple[str, str, tuple[str, ...], Sen
         while target[target[name]] != target[name] and target[name] not in seen:
             seen.add(target[name])
             target[name] = target[target[name]]
-    return [(rid, label, aliases, sent, pos, target[simple[label]])
+    return [(rid, label, aliases, sent, pos, target[simple(label)])
             for rid, label, aliases, sent, pos in raw]
 
 
@@ -62,22 +62,28 @@ def findings(ctx: DocContext, merged) -> list[Finding]:
     Returns:
         Findings whose entities share label and aliases per practice.
     """
-    simple = _simplified(x for _, label, al, _, _, _ in merged for x in (label, *al))
     labels: dict[str, str] = {}
     aliases: dict[str, list[str]] = {}
     for _, label, al, _, _, canon in merged:
-        if simple[label] == canon:
+        if simple(label) == canon:
             labels.setdefault(canon, label)
-        extra = [label] if simple[label] != canon else []
+        extra = [label] if simple(label) != canon else []
         aliases.setdefault(canon, [])
         for x in (*al, *extra):
-            if x not in aliases[canon] and simple[x] != canon:
+            if x not in aliases[canon] and simple(x) != canon:
                 aliases[canon].append(x)
+    # entities and links are immutable: mentions of one practice share them
+    entities: dict[tuple[str, str], Entity] = {}
+    links: dict[tuple[str, EntityKey | None], tuple[Link, ...]] = {}
     out: list[Finding] = []
     for rid, label, _, sent, pos, canon in merged:
         hospital = ctx.scope.hospital_at(pos) if ctx.scope else None
-        key = EntityKey(EntityType.MECHANISM, (canon,))
-        entity = Entity(key, labels.get(canon, canon), tuple(aliases[canon]), rule_id=rid)
-        links = (Link(Predicate.IMPLEMENTS, hospital, key),) if hospital else ()
-        out.append(Finding(entity, sent, links))
+        entity = entities.get((canon, rid))
+        if entity is None:
+            key = EntityKey(EntityType.MECHANISM, (canon,))
+            entity = entities[canon, rid] = Entity(key, labels.get(canon, canon), tuple(aliases[canon]), rule_id=rid)
+        link = links.get((canon, hospital))
+        if link is None:
+            link = links[canon, hospital] = (Link(Predicate.IMPLEMENTS, hospital, entity.key),) if hospital else ()
+        out.append(Finding(entity, sent, link))
     return out

@@ -32,9 +32,8 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-from kg.chinese import to_simplified
 from kg.extract.context import DocContext, Finding
-from kg.extract.mechanism_merge import findings, merge_names
+from kg.extract.mechanism_merge import findings, merge_names, simple
 from kg.extract.quotes import Quoted, clean_label, find_quoted, is_clean_name
 from kg.lexicon import alternation, load_jsonl, load_list
 from kg.records import Sentence
@@ -135,8 +134,8 @@ def _tail_end(m: str, pos: int, b: int) -> int | None:
     ts, te = hit.span("tail")
     if _non_head_re().match(m, ts) and "的" in m[ts:te]:
         return None  # “…”评审的具体行动: the quote names a contest that modifies another noun
-    cont = _rules()["mechanism/head-continues"]
-    ends = [k for k in range(ts + 1, te + 1) if _head_end_re().search(m, ts, k) and not cont.match(m, k)]
+    cont, head_end = _rules()["mechanism/head-continues"], _head_end_re()
+    ends = [k for k in range(ts + 1, te + 1) if head_end.search(m, ts, k) and not cont.match(m, k)]
     if not ends:
         return None
     hard = [k for k in ends if k >= b or m[k] in HARD_BOUNDARY or not "\u4e00" <= m[k] <= "\u9fff"]
@@ -285,7 +284,7 @@ def _titled_candidates(m: str, sent: Sentence) -> Iterable[tuple[str, int, int, 
 
 def _clause_start(m: str, a: int, pos: int) -> int:
     i = pos
-    while i > a and not RE_CLAUSE_BREAK.match(m[i - 1]):
+    while i > a and not RE_CLAUSE_BREAK.match(m, i - 1):
         i -= 1
     return i
 
@@ -319,9 +318,7 @@ def _unquoted_candidates(m: str, sent: Sentence,
         if any(s <= hs < e for s, e in quote_spans) or (hs > a and m[hs - 1] in "”」"):
             continue
         lo = _clause_start(m, a, hs)
-        seg = hs
-        while seg > lo and m[seg - 1] != "、":
-            seg -= 1
+        seg = max(lo, m.rfind("、", lo, hs) + 1)  # start of the list member holding the head
         start = None
         for cue in reversed(list(_cue_re().finditer(m, lo, hs))):
             joined = _rules()["mechanism/cue-and-verb"].match(m, cue.end(), hs)
@@ -380,8 +377,8 @@ def extract(ctx: DocContext) -> Iterable[Finding]:
     """
     m, text = ctx.match_text, ctx.text
     blocked = frozenset(
-        [to_simplified(f.entity.label) for f in ctx.found(EntityType.HONOR)]
-        + [to_simplified(n) for f in ctx.found(EntityType.HOSPITAL) for n in (f.entity.label, *f.entity.aliases)]
+        [simple(f.entity.label) for f in ctx.found(EntityType.HONOR)]
+        + [simple(n) for f in ctx.found(EntityType.HOSPITAL) for n in (f.entity.label, *f.entity.aliases)]
     )
     long_blocked = [b for b in blocked if len(b) >= 4]
     blocked_lines = "\n".join(blocked)
@@ -403,8 +400,8 @@ def extract(ctx: DocContext) -> Iterable[Finding]:
     return findings(ctx, merge_names([r for r in raw if is_clean_name(r[1])]))
 
 
-# Most sentences hold no quote, title, head or lever phrase: the checks below
-# skip the candidate generators for them (each rule would find nothing there).
+# Most sentences hold no quote, title or lever phrase: the cheap checks below
+# skip those candidate generators for them (they would find nothing there).
 def _bracketed_candidates(m: str, sent: Sentence, quotes: list[Quoted],
                           blocked: str) -> list[tuple[str, int, int, int, int]]:
     """Quoted names, then 《…》 titles, of one sentence."""
@@ -416,7 +413,7 @@ def _bracketed_candidates(m: str, sent: Sentence, quotes: list[Quoted],
 
 def _plain_candidates(m: str, sent: Sentence, quote_spans: list[tuple[int, int]]) -> list[tuple[str, int, int]]:
     """Unquoted head-ended names, then lever-list members, of one sentence."""
-    out = list(_unquoted_candidates(m, sent, quote_spans)) if _holds_trigger("mechanism/cue-head", m, sent) else []
+    out = list(_unquoted_candidates(m, sent, quote_spans))
     if _holds_trigger("mechanism/lever-list", m, sent):
         out.extend(_lever_list_candidates(m, sent, quote_spans))
     return out

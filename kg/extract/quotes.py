@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 #: opening -> closing quote marks; ‘ ’ only count at the top level when no “ ” is open.
 OPEN_CLOSE = {"“": "”", "「": "」", "『": "』", "‘": "’", '"': '"'}
@@ -34,9 +34,11 @@ OPENERS, CLOSERS = "“「『《‘", "”」』》’"
 CLAUSE_END = "，。；！？,;!?：:"
 
 
-@dataclass(frozen=True)
-class Quoted:
-    """One quoted span: ``[start, end)`` includes the marks, ``[inner_start, inner_end)`` excludes them."""
+class Quoted(NamedTuple):
+    """One quoted span: ``[start, end)`` includes the marks, ``[inner_start, inner_end)`` excludes them.
+
+    A named tuple: sentences are scanned by the ten thousand, and it is cheaper to make than a dataclass.
+    """
 
     start: int
     end: int
