@@ -122,23 +122,21 @@ class Mention:
 def _name_start(s: str, suf_start: int, floor: int) -> int:
     """Start of the name whose suffix starts at ``suf_start``: after the last stop cue."""
     # walk left over CJK characters, at most MAX_PREFIX of them and not past floor
+    # (searches with pos/endpos see exactly the slice s[left:suf_start], without copying it)
     left = max(floor, suf_start - MAX_PREFIX)
-    window = s[left:suf_start]
-    last = _LAST_NON_CJK.search(window)
+    last = _LAST_NON_CJK.search(s, left, suf_start)
     if last is not None:
-        left += last.start() + 1
-        window = s[left:suf_start]
-    cuts = [m.end() for m in patterns()["stop"].finditer(window)]
+        left = last.start() + 1
+    cuts = [m.end() for m in patterns()["stop"].finditer(s, left, suf_start)]
     for cut in reversed(cuts):
-        kept = s[left + cut : suf_start]
         # one character left (和平医院, 同仁医院) means the cue was part of the name,
         # unless it is an administrative letter (在市人民医院)
-        if len(kept) == 1 and kept not in ADMIN:
+        if suf_start - cut == 1 and s[cut] not in ADMIN:
             continue
-        at = left + cut - 1  # the cue's last character
+        at = cut - 1  # the cue's last character
         if s[at] in _WORD_CUES and (words.lookup(s[at - 1 : at + 1]) or words.lookup(s[at : at + 2])):
             continue  # 协和, 平和县, 和睦家: 和 inside a word is part of the name, not a conjunction
-        return left + cut
+        return cut
     return left
 
 
