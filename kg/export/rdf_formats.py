@@ -28,7 +28,7 @@ from rdflib.term import Node as RdfNode
 
 from kg.atomic import write_text
 from kg.export import rdf
-from kg.export.turtle import IRI_FORBIDDEN, escape_string, serialize
+from kg.export.turtle import RE_IRI_FORBIDDEN, escape_string, serialize
 from kg.graph import KnowledgeGraph
 
 NT_FILE = "graph.nt"
@@ -53,7 +53,7 @@ def nt_term(term: RdfNode) -> str:
         ValueError: for an IRI with characters N-Triples cannot hold.
     """
     if isinstance(term, URIRef):
-        if any(ch in IRI_FORBIDDEN for ch in term):
+        if RE_IRI_FORBIDDEN.search(term):
             raise ValueError(f"IRI not writable in N-Triples: {term!r}")
         return f"<{term}>"
     if isinstance(term, BNode):

@@ -78,7 +78,8 @@ _RE_DECIMAL = re.compile(r"[+-]?[0-9]*\.[0-9]+\Z")
 _RE_BNODE = re.compile(r"[A-Za-z0-9_]+\Z")
 #: characters no IRIREF may hold raw (Turtle, N-Triples, N-Quads, TriG).
 IRI_FORBIDDEN = frozenset('<>"{}|^`\\') | {chr(c) for c in range(0x21)}
-_RE_IRI_FORBIDDEN = re.compile("[" + re.escape("".join(sorted(IRI_FORBIDDEN))) + "]")
+#: one search for any of them (a generator over the IRI's characters was most of N-Triples' time)
+RE_IRI_FORBIDDEN = re.compile("[" + re.escape("".join(sorted(IRI_FORBIDDEN))) + "]")
 
 _ECHAR = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
 # Every character escape_string must touch: ECHARs, other C0 controls, DEL, surrogates.
@@ -132,7 +133,7 @@ class _Writer:
         for prefix, ns in self._prefixes:
             if iri.startswith(ns) and _RE_LOCAL.match(iri[len(ns):]):
                 return f"{prefix}:{iri[len(ns):]}"
-        if _RE_IRI_FORBIDDEN.search(iri):
+        if RE_IRI_FORBIDDEN.search(iri):
             raise ValueError(f"IRI not writable in Turtle: {iri!r}")
         return f"<{iri}>"
 
@@ -287,6 +288,7 @@ class _GraphTurtle:
             iri = self.entity_iri[node.key] = str(entity_iri(node.key))
             by_type[node.key.type].append((iri, node))
         self.doc_iri: dict[str, str] = {}
+        self.doc_text: dict[str, str] = {}  # doc id -> its IRI as written
         statements = self._relations(edges)
         # Class groups in _CLASS_ORDER, each by IRI (the subject key of serialize).
         self.groups: list[tuple[list, Callable]] = [(sorted(by_type[t], key=_first), self._entity) for t in EntityType]
@@ -390,14 +392,18 @@ class _GraphTurtle:
         return _block(self.w.iri(iri), preds)
 
     def _statement(self, iri: str, terms: tuple[str, str, str], ev, conf) -> str:
+        doc = self.doc_text.get(ev.doc_id)
+        if doc is None:
+            doc = self.doc_text[ev.doc_id] = self.w.iri(self._doc(ev.doc_id))
+        start, end = ev.char_start, ev.char_end
         return self.statement_template.format(
             self.w._format_iri(iri),  # not cached: each statement IRI is written once
             *terms,
             _zh(ev.sentence),
-            self._int(ev.char_start),
-            self._int(ev.char_end),
+            str(start) if type(start) is int else self._int(start),
+            str(end) if type(end) is int else self._int(end),
             self._number(rdf.decimal_literal, conf),
-            self.w.iri(self._doc(ev.doc_id)),
+            doc,
         )
 
 

@@ -166,3 +166,9 @@ def test_numbers_use_the_generic_lexical_forms():
 
 def test_fast_writer_covers_ordinary_graphs():
     turtle._GraphTurtle(tiny.tiny_graph())  # raises _NotPlain if the generic path were needed
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=20) | st.sampled_from(['http://e/a b', "http://e/<", "http://e/\x00", "http://e/\x7f", "http://e/é"]))
+def test_iri_forbidden_regex_matches_the_character_set(iri):
+    assert bool(turtle.RE_IRI_FORBIDDEN.search(iri)) == any(ch in turtle.IRI_FORBIDDEN for ch in iri)
