@@ -149,7 +149,11 @@ def _live_rules(m: str, sentences: list[Sentence]) -> list[tuple[_Rule, ...]]:
     """Per sentence, the rules worth running: those without a trigger or whose trigger it holds."""
     starts = [s.start for s in sentences]
     holding = {r.trigger: _sentences_with(m, sentences, starts, r.trigger) for r in _rules() if r.trigger}
-    return [tuple(r for r in _rules() if not r.trigger or k in holding[r.trigger]) for k in range(len(sentences))]
+    untriggered = tuple(r for r in _rules() if not r.trigger)
+    live = [untriggered] * len(sentences)  # most sentences hold no trigger
+    for k in set().union(*holding.values()):
+        live[k] = tuple(r for r in _rules() if not r.trigger or k in holding[r.trigger])
+    return live
 
 
 @cache
