@@ -28,6 +28,7 @@ forms under 4 characters count only when quoted.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -59,6 +60,10 @@ CONTINUE_CHARS = 3
 RE_COUNTED_CORE = re.compile(r"^[一二两三四五六七八九十双]+(\w{1,2})$")
 #: how many sentences back an attendance figure looks for the meeting it counts.
 ATTEND_LOOKBACK = 2
+#: runs of the characters names are compared on (no quote marks, no whitespace; ``_plain``).
+RE_PLAIN_RUN = re.compile("[^" + re.escape(QUOTE_CHARS) + r"\s]+")
+RE_NOT_PLAIN = re.compile("[" + re.escape(QUOTE_CHARS) + r"\s]")
+RE_CREDIT_BOUNDARY = re.compile("[" + re.escape(CREDIT_BOUNDARIES) + "]")
 
 
 @dataclass(frozen=True)
@@ -319,19 +324,22 @@ class CreditIndex:
 
     def _find(self, text: str) -> list[Mention]:
         """Mentions in one sentence: known forms in the quote-free view, then quoted parts of labels."""
-        kept = [i for i, ch in enumerate(text) if ch not in QUOTE_CHARS and not ch.isspace()]
-        plain = "".join(text[i] for i in kept)
+        plain = RE_NOT_PLAIN.sub("", text)
         quoted = quoted_spans(text)
-        quoted_inner = {(a, b) for a, b in quoted}
         found: dict[int, Mention] = {}
-        for form, key in self._forms.items():
-            pos = plain.find(form)
-            while pos >= 0:
-                start, end = kept[pos], kept[pos + len(form) - 1] + 1
-                counts = len(form) >= MIN_UNQUOTED or (start, end) in quoted_inner
-                if counts and (start not in found or found[start].end < end):
-                    found[start] = Mention(start, end, key, form not in self._cores)
-                pos = plain.find(form, pos + 1)
+        hits = [form for form in self._forms if form in plain]
+        if hits:
+            kept = _kept_offsets(text, plain)
+            quoted_inner = set(quoted)
+            for form in hits:
+                key = self._forms[form]
+                pos = plain.find(form)
+                while pos >= 0:
+                    start, end = kept[pos], kept[pos + len(form) - 1] + 1
+                    counts = len(form) >= MIN_UNQUOTED or (start, end) in quoted_inner
+                    if counts and (start not in found or found[start].end < end):
+                        found[start] = Mention(start, end, key, form not in self._cores)
+                    pos = plain.find(form, pos + 1)
         for a, b in quoted:
             inner = _plain(text[a:b])
             if a in found or not inner:
@@ -349,12 +357,23 @@ class CreditIndex:
         return out
 
 
+def _kept_offsets(text: str, plain: str) -> Sequence[int]:
+    """Offset in ``text`` of each character of its quote-free view ``plain``."""
+    if len(plain) == len(text):
+        return range(len(text))
+    kept: list[int] = []
+    for m in RE_PLAIN_RUN.finditer(text):
+        kept.extend(range(m.start(), m.end()))
+    return kept
+
+
 @lru_cache(maxsize=4096)
 def _plain(text: str) -> str:
     """Simplified text without quote marks and whitespace (how names are compared)."""
     return to_simplified("".join(ch for ch in text if ch not in QUOTE_CHARS and not ch.isspace()))
 
 
+@lru_cache(maxsize=4096)
 def _core(form: str, suffixes: tuple[str, ...]) -> str:
     """A mechanism name without its generic head (三严三实专题教育 -> 三严三实)."""
     for suffix in suffixes:
@@ -387,7 +406,7 @@ def _restates(body: str, after: str) -> bool:
 
 def _clause_starts(text: str, pos: int) -> list[int]:
     """Starts of the clauses after the first, up to the one holding ``pos``."""
-    return [i + 1 for i in range(pos) if text[i] in CREDIT_BOUNDARIES]
+    return [m.end() for m in RE_CREDIT_BOUNDARY.finditer(text, 0, pos)]
 
 
 def _clause_start(text: str, pos: int) -> int:

@@ -41,6 +41,24 @@ class Unit:
 
 
 @dataclass(frozen=True)
+class TailRule:
+    """A rule that tests how the text before a position ends (its regex ends with ``$``).
+
+    When every match is at most ``width`` characters long, only the last
+    characters before the position are searched instead of the whole prefix.
+    """
+
+    rx: re.Pattern[str]
+    width: int | None  # None: unbounded or not anchored at the end, search everything
+
+    def ends(self, text: str, end: int) -> bool:
+        """Whether ``text[:end]`` matches the rule (``rx.search(text[:end])``)."""
+        # a match may end before a final newline ($), hence the extra character
+        start = 0 if self.width is None else max(0, end - self.width - 1)
+        return self.rx.search(text, start, end) is not None
+
+
+@dataclass(frozen=True)
 class MetricRules:
     """Every compiled rule and lexicon the metric extractor needs."""
 
@@ -86,6 +104,18 @@ class MetricRules:
     rank_words: tuple[str, ...]
     credit: Mapping[str, tuple[str, ...]]
     mechanism_suffixes: tuple[str, ...]
+    # the same rules and lexicons in the shapes the hot paths test them in
+    glued_tail: TailRule
+    after_year_tail: TailRule
+    year_base_tail: TailRule
+    any_foreign_after: re.Pattern[str]
+    any_foreign_clause: re.Pattern[str]
+    opens_foreign: re.Pattern[str]  # the text, after leading spaces, starts with a foreign_clause_start cue
+    any_foreign_owner: re.Pattern[str]
+    any_self_word: re.Pattern[str]
+    any_frame_start: re.Pattern[str]
+    any_count_noun: re.Pattern[str]
+    any_rank_word: re.Pattern[str]
 
 
 def _column(rows, where: str, value: str, column: str) -> tuple[str, ...]:
@@ -127,6 +157,16 @@ def rules() -> MetricRules:
     if missing:
         raise LexiconError(f"{PATTERN_FILE}.jsonl: no rule of kind {', '.join(missing)}")
     one = {k: v[0] for k, v in compiled.items()}
+    foreign_clause_start = _column(foreign, "where", "clause_start", "cue")
+    rank_words = tuple(w for w in load_list("metric_rank_scopes") if not w.startswith(("全", "省", "市", "国")))
+    lists = {
+        "foreign_after": _column(foreign, "where", "after", "cue"),
+        "foreign_clause": _column(foreign, "where", "clause", "cue"),
+        "frame_start": _column(foreign, "where", "frame_start", "cue"),
+        "foreign_owners": _longest_first(load_list("metric_foreign_owners")),
+        "self_words": _longest_first(load_list("metric_self_words")),
+        "count_nouns": _longest_first(load_list("metric_count_nouns")),
+    }
     return MetricRules(
         quantity=one["quantity"], rank=one["rank"], from_=tuple(compiled["from"]), year=one["year"],
         year_base=one["year_base"], numeric_name=one["numeric_name"], glued=one["glued"], shared_unit=one["shared_unit"],
@@ -140,15 +180,15 @@ def rules() -> MetricRules:
         duration_before=_column(duration, "position", "before", "cue"),
         duration_after=_column(duration, "position", "after", "cue"),
         noise_cues=_longest_first(load_list("metric_noise_cues")),
-        foreign_after=_column(foreign, "where", "after", "cue"),
-        foreign_clause=_column(foreign, "where", "clause", "cue"),
-        foreign_clause_start=_column(foreign, "where", "clause_start", "cue"),
-        frame_start=_column(foreign, "where", "frame_start", "cue"),
-        foreign_owners=_longest_first(load_list("metric_foreign_owners")),
-        self_words=_longest_first(load_list("metric_self_words")),
+        foreign_after=lists["foreign_after"],
+        foreign_clause=lists["foreign_clause"],
+        foreign_clause_start=foreign_clause_start,
+        frame_start=lists["frame_start"],
+        foreign_owners=lists["foreign_owners"],
+        self_words=lists["self_words"],
         frame_end=_column(foreign, "where", "frame_end", "cue"),
         enumeration_nouns=_longest_first(load_list("metric_enumeration_nouns")),
-        count_nouns=_longest_first(load_list("metric_count_nouns")),
+        count_nouns=lists["count_nouns"],
         vague_cn=_column(vague, "applies", "cn", "prefix"),
         vague_all=_column(vague, "applies", "all", "prefix"),
         name_head=_column(strip, "side", "head", "word"),
@@ -159,10 +199,38 @@ def rules() -> MetricRules:
             "[" + re.escape(NOUN_STOP_CHARS) + "]|" + alternation(load_list("metric_noun_stops"))
         ),
         blockers_by_unit={u: tuple(b for b in blockers if b.startswith(u)) for u in units},
-        rank_words=tuple(w for w in load_list("metric_rank_scopes") if not w.startswith(("全", "省", "市", "国"))),
+        rank_words=rank_words,
         credit=credit,
         mechanism_suffixes=_longest_first(load_list("metric_mechanism_suffixes")),
+        glued_tail=_tail_rule(one["glued"]),
+        after_year_tail=_tail_rule(one["after_year"]),
+        year_base_tail=_tail_rule(one["year_base"]),
+        any_foreign_after=_any_of(lists["foreign_after"]),
+        any_foreign_clause=_any_of(lists["foreign_clause"]),
+        opens_foreign=re.compile(r"\s*+" + alternation(foreign_clause_start)),
+        any_foreign_owner=_any_of(lists["foreign_owners"]),
+        any_self_word=_any_of(lists["self_words"]),
+        any_frame_start=_any_of(lists["frame_start"]),
+        any_count_noun=_any_of(lists["count_nouns"]),
+        any_rank_word=_any_of(rank_words),
     )
+
+
+def _any_of(words: tuple[str, ...]) -> re.Pattern[str]:
+    """One regex that finds any of ``words`` (``rx.search(s)`` is ``any(w in s for w in words)``)."""
+    return re.compile(alternation(words))
+
+
+def _tail_rule(rx: re.Pattern[str]) -> TailRule:
+    """A ``TailRule`` with the longest match of ``rx``, when it is bounded and anchored at the end."""
+    try:
+        parsed = re._parser.parse(rx.pattern, rx.flags)  # type: ignore[attr-defined]  # no public API
+        anchored = bool(parsed.data) and parsed.data[-1] == (re._constants.AT, re._constants.AT_END)  # type: ignore[attr-defined]
+        width = parsed.getwidth()[1]
+    except (AttributeError, TypeError, IndexError):  # another Python: search the whole prefix
+        return TailRule(rx, None)
+    bounded = anchored and width < re._constants.MAXREPEAT and not rx.flags & re.MULTILINE  # type: ignore[attr-defined]
+    return TailRule(rx, width if bounded else None)  # type: ignore[attr-defined]
 
 
 def fill(template: str, fills: Mapping[str, str], rule_id: str = "") -> str:

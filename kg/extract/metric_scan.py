@@ -39,6 +39,8 @@ DISTRIBUTED_KINDS = ("rank", "percent")
 MAX_ITEM = 4
 #: how far before a figure a bare number sharing its unit may start (1.3和0.8个百分点).
 SHARED_WINDOW = 16
+#: every rank (metric/rank in metrics.jsonl) holds this mark; a sentence without it is not searched for ranks.
+RANK_MARK = "第"
 
 
 @dataclass(frozen=True)
@@ -76,7 +78,7 @@ def scan(text: str, r: MetricRules | None = None, rejected: list[tuple[int, str]
     years = stated_years(text, r, quoted)
     found: list[Candidate] = []
     consumed: list[tuple[int, int]] = []
-    for m in r.rank.finditer(text):
+    for m in r.rank.finditer(text) if RANK_MARK in text else ():
         cand = _rank(text, m, quoted, years, r)
         if cand is not None:
             found.extend(_distributed(text, cand))
@@ -84,7 +86,7 @@ def scan(text: str, r: MetricRules | None = None, rejected: list[tuple[int, str]
             consumed.append((m.start(), m.end()))
     for m in r.quantity.finditer(text):
         num_start = m.start("num")
-        if any(a <= num_start < b for a, b in consumed):
+        if consumed and _inside(num_start, consumed):
             continue
         if quoted[num_start]:
             _drop(rejected, m.start(), "inside a quoted name")
@@ -136,7 +138,7 @@ def stated_years(text: str, r: MetricRules | None = None, quoted: Quoted | None 
     r = r or rules()
     quoted = quoted or Quoted(text)
     return [(m.start(), m.end(), int(m.group("year2") or m.group("year"))) for m in r.year.finditer(text)
-            if not r.year_base.search(text[: m.start()]) and not quoted[m.start()]]
+            if not r.year_base_tail.ends(text, m.start()) and not quoted[m.start()]]
 
 
 def _distributed(text: str, cand: Candidate) -> list[Candidate]:
@@ -211,7 +213,7 @@ def _quantity(text: str, m: re.Match[str], numeric_digits: set[str], years, r: M
         phrase = name_phrase(text, head_start, respectively, r)
     else:
         phrase = name_phrase(text, clause_start(text, start, NAME_BOUNDARIES), from_span[0] if from_span else start, r)
-    kind = "rank" if unit.canonical == "名" and any(w in phrase for w in r.rank_words) else unit.kind
+    kind = "rank" if unit.canonical == "名" and r.any_rank_word.search(phrase) else unit.kind
     if len(phrase) < 2 and kind == "percent":
         # 90%以上的患者, 当60%考核权重…: the share is named by what follows
         after = counted_noun(text, end + 1 if text[end:end + 1] == "的" else end, r)
@@ -227,9 +229,9 @@ def _shared_unit(text: str, cand: Candidate, consumed: list[tuple[int, int]], r:
     pos = cand.start
     while True:
         m = r.shared_unit.search(text, max(0, pos - SHARED_WINDOW), pos)
-        if not m or text[: m.start()].rstrip().endswith("第") or r.glued.search(text[: m.start()]):
+        if not m or text[: m.start()].rstrip().endswith("第") or r.glued_tail.ends(text, m.start()):
             break
-        if any(a <= m.start() < b for a, b in consumed):
+        if _inside(m.start(), consumed):
             break
         try:
             value, _ = parse_number(m.group("num") + (m.group("mag") or ""))
@@ -252,7 +254,7 @@ def _reject(text, m, unit, value, noun, cued, numeric_digits, r: MetricRules) ->
         return "list ordinal"
     if plain_start and (before.endswith(r.vague_all) or (is_cn and before.endswith(r.vague_cn))):
         return "vague amount or rate base"  # 数十场, 上百人, 每千人口
-    if plain_start and (r.glued.search(text[:num_start]) or r.after_year.search(text[:num_start])):
+    if plain_start and (r.glued_tail.ends(text, num_start) or r.after_year_tail.ends(text, num_start)):
         return "code, clock time or issue number"  # 0571-…, 17:33, 2024年10期
     if text.startswith(r.blockers_by_unit.get(unit_text, ()), m.start("unit")):
         return "unit starts another word"  # 一支部, 百万人民
@@ -272,7 +274,7 @@ def _reject(text, m, unit, value, noun, cued, numeric_digits, r: MetricRules) ->
             return "calendar year"
         if not cued:
             return "time span without a duration cue"  # 未来3年, 工作24年的党员
-    if is_cn and value < 10 and not cued and not any(n in noun for n in r.count_nouns):
+    if is_cn and value < 10 and not cued and not r.any_count_noun.search(noun):
         return "small Chinese numeral"  # 一个缩影, 两个底线 (but 五个省级重点学科)
     if is_cn and value == 1 and not cued and not r.quantity.search(text, end, clause_end(text, end, CLAUSE_BOUNDARIES)):
         return "article 一"  # 一个党支部就是一座堡垒; kept in 一个国家重点学科和五个省级重点学科
@@ -309,17 +311,23 @@ def _foreign(text: str, head_start: int, start: int, end: int, tail_end: int, r:
     """True when the clause ``[head_start, tail_end)`` puts the figure on another body (之一, 推荐申报, 在全国…中)."""
     clause = text[head_start:tail_end]
     after = text[end:tail_end]
-    if any(c in after for c in r.foreign_after):
+    if r.any_foreign_after.search(after) or r.any_foreign_clause.search(clause):
         return True
-    if any(c in clause for c in r.foreign_clause):
-        return True
-    if clause.startswith(r.foreign_clause_start) or text.lstrip().startswith(r.foreign_clause_start):
+    if clause.startswith(r.foreign_clause_start) or r.opens_foreign.match(text):
         # 全市共有…28家，其中三级医院9家: the opening subject governs the whole sentence
         return True
     head = text[head_start:start]
-    if any(o in head for o in r.foreign_owners) and not any(w in head for w in r.self_words):
+    if r.any_foreign_owner.search(head) and not r.any_self_word.search(head):
         return True  # 街道党工委及其管辖的10个社区代表
-    return any(s in head for s in r.frame_start) and any(after.rstrip().endswith(e) for e in r.frame_end)
+    return bool(r.any_frame_start.search(head)) and after.rstrip().endswith(r.frame_end)
+
+
+def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+    """Whether ``pos`` falls in one of ``spans``."""
+    for a, b in spans:
+        if a <= pos < b:
+            return True
+    return False
 
 
 def _year(years: list[tuple[int, int, int]], pos: int) -> int | None:

@@ -9,6 +9,8 @@ time words and copulas trimmed by ``metric_name_strip.tsv``).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from functools import lru_cache
 
 from kg.extract import words
 from kg.extract.metric_rules import MetricRules
@@ -111,14 +113,17 @@ def name_phrase(text: str, start: int, end: int, r: MetricRules) -> str:
     changed = True
     while changed and phrase:
         changed = False
-        for w in r.name_head:
-            if phrase.startswith(w) and not _starts_word(phrase, w):
-                phrase, changed = phrase[len(w):], True
-                break
-        for w in r.name_tail:
-            if phrase.endswith(w):
-                phrase, changed = phrase[: -len(w)], True
-                break
+        # the tuple tests skip the word loops in the common case where no word applies
+        if phrase.startswith(r.name_head):
+            for w in r.name_head:
+                if phrase.startswith(w) and not _starts_word(phrase, w):
+                    phrase, changed = phrase[len(w):], True
+                    break
+        if phrase.endswith(r.name_tail):
+            for w in r.name_tail:
+                if phrase.endswith(w):
+                    phrase, changed = phrase[: -len(w)], True
+                    break
     return phrase[-MAX_NAME:]
 
 
@@ -172,18 +177,27 @@ def _noun_run(text: str) -> str:
 
 def clause_start(text: str, pos: int, boundaries: str) -> int:
     """Offset of the first character of the clause around ``pos`` (after the last boundary before it)."""
-    i = pos
-    while i > 0 and text[i - 1] not in boundaries:
-        i -= 1
-    return i
+    offsets = _boundary_offsets(text, boundaries)
+    before = bisect_left(offsets, pos)  # boundaries before pos
+    return offsets[before - 1] + 1 if before else min(pos, 0)
 
 
 def clause_end(text: str, pos: int, boundaries: str) -> int:
     """Offset of the first boundary at or after ``pos`` (or the text's end)."""
-    i = pos
-    while i < len(text) and text[i] not in boundaries:
-        i += 1
-    return i
+    m = _boundary_rx(boundaries).search(text, pos)
+    return m.start() if m else max(pos, len(text))
+
+
+@lru_cache(maxsize=256)
+def _boundary_offsets(text: str, boundaries: str) -> list[int]:
+    """Offsets of the boundary characters of a sentence; the figures of one sentence ask for their
+    clause starts many times, so they are found once."""
+    return [m.start() for m in _boundary_rx(boundaries).finditer(text)]
+
+
+@lru_cache(maxsize=None)
+def _boundary_rx(boundaries: str) -> re.Pattern[str]:
+    return re.compile("[" + re.escape(boundaries) + "]")
 
 
 class Quoted:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 from kg.chinese import to_simplified
 from kg.extract.context import DocContext, Finding, Link
@@ -40,7 +41,9 @@ SENTENCE_FINAL = "。！？!?；;…”\"』」’：:）)》"
 CLAUSE_MARKS = "，,"
 #: a next line opening with a list number starts an item of its own (2、…, 3. …).
 RE_LIST_ITEM = re.compile(r"[\d一二三四五六七八九十]{1,2}[、.．）)]")
-_NUMBER_CHARS = frozenset("0123456789" + CN_NUMERAL_CHARS)
+#: a sentence without any of these holds no figure, so it is not scanned.
+RE_NUMBER_CHAR = re.compile("[0-9" + CN_NUMERAL_CHARS + "]")
+RE_CLAUSE_MARK = re.compile("[" + re.escape(CLAUSE_MARKS) + "]")
 
 
 def extract(ctx: DocContext) -> Iterable[Finding]:
@@ -61,7 +64,7 @@ def extract(ctx: DocContext) -> Iterable[Finding]:
     known: dict[tuple[str, str, str], list[tuple[Candidate, Entity, int]]] = {}
     findings: list[Finding] = []
     for index, (sent, text, offsets) in enumerate(units):
-        if _NUMBER_CHARS.isdisjoint(text):
+        if not RE_NUMBER_CHAR.search(text):
             continue
         for cand in scan(text, r):
             hospital = ctx.scope.hospital_at(offsets[cand.start])
@@ -92,16 +95,19 @@ def logical_sentences(ctx: DocContext) -> list[tuple[Sentence, str, Sequence[int
     """
     out: list[tuple[Sentence, str, Sequence[int]]] = []
     pending: list[Sentence] = []
+    final = ctx.sentences[-1] if ctx.sentences else None
     for sent in ctx.sentences:
         pending.append(sent)
-        if _broken(ctx, sent) and sent is not ctx.sentences[-1]:
+        if sent is not final and _broken(ctx, sent):
             continue
         first, last = pending[0], pending[-1]
-        text = "".join(ctx.match_text[p.start:p.end] for p in pending)
-        offsets: Sequence[int] = (
-            range(first.start, first.end) if len(pending) == 1
-            else [i for p in pending for i in range(p.start, p.end)]
-        )
+        text: str
+        offsets: Sequence[int]
+        if len(pending) == 1:
+            text, offsets = ctx.match_text[first.start:first.end], range(first.start, first.end)
+        else:
+            text = "".join(ctx.match_text[p.start:p.end] for p in pending)
+            offsets = [i for p in pending for i in range(p.start, p.end)]
         out.append((Sentence(first.start, last.end, ctx.text[first.start:last.end]), text, offsets))
         pending = []
     return out
@@ -115,7 +121,7 @@ def _broken(ctx: DocContext, sent: Sentence) -> bool:
     if text[-1].isdigit() and nxt[:1].isdigit() and ctx.match_text[sent.end:sent.end + 1] == "\n":
         return True  # a number split at the line end (从20 / 22年的89.4%)
     return (
-        text[-1] not in SENTENCE_FINAL and any(ch in text for ch in CLAUSE_MARKS)
+        text[-1] not in SENTENCE_FINAL and RE_CLAUSE_MARK.search(text) is not None
         and bool(nxt) and (nxt[0].isdigit() or "\u4e00" <= nxt[0] <= "\u9fff") and not RE_LIST_ITEM.match(nxt)
     )
 
@@ -135,7 +141,7 @@ def _entity(
             continue  # one figure distributed over listed items (门诊、住院…第一): one metric each
         if _same_thing(earlier, cand):
             return entity
-    name = to_simplified(cand.name)
+    name = _simplified(cand.name)
     year = str(cand.year) if cand.year else ""
     key = EntityKey(EntityType.METRIC, (hospital.parts[0], name, value, cand.unit, year))
     entity = Entity(
@@ -150,6 +156,12 @@ def _entity(
     )
     group.append((cand, entity, sent.start))
     return entity
+
+
+@lru_cache(maxsize=4096)
+def _simplified(name: str) -> str:
+    """``to_simplified`` of a figure's name; names recur across a corpus and OpenCC is costly per call."""
+    return to_simplified(name)
 
 
 def _same_thing(a: Candidate, b: Candidate) -> bool:
