@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
+from kg.extract.numbers import CN_NUMERAL_CHARS
 from kg.lexicon import LexiconError, alternation, load_jsonl, load_list, load_tsv
 
 PATTERN_FILE = "metrics"
@@ -105,6 +106,7 @@ class MetricRules:
     credit: Mapping[str, tuple[str, ...]]
     mechanism_suffixes: tuple[str, ...]
     # the same rules and lexicons in the shapes the hot paths test them in
+    quantity_start: re.Pattern[str]  # a character a quantity can start with (approximation marker, space, number)
     glued_tail: TailRule
     after_year_tail: TailRule
     year_base_tail: TailRule
@@ -202,6 +204,10 @@ def rules() -> MetricRules:
         rank_words=rank_words,
         credit=credit,
         mechanism_suffixes=_longest_first(load_list("metric_mechanism_suffixes")),
+        quantity_start=re.compile(
+            "[" + re.escape("".join(m[0] for m in _column(approx, "position", "before", "marker") if m))
+            + r"\s\d" + re.escape(CN_NUMERAL_CHARS) + "]"
+        ),
         glued_tail=_tail_rule(one["glued"]),
         after_year_tail=_tail_rule(one["after_year"]),
         year_base_tail=_tail_rule(one["year_base"]),

@@ -12,6 +12,7 @@ read from ``kg/resources`` (see ``kg.extract.metric_rules``).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
@@ -84,7 +85,7 @@ def scan(text: str, r: MetricRules | None = None, rejected: list[tuple[int, str]
             found.extend(_distributed(text, cand))
             found.append(cand)
             consumed.append((m.start(), m.end()))
-    for m in r.quantity.finditer(text):
+    for m in _quantities(text, r):
         num_start = m.start("num")
         if consumed and _inside(num_start, consumed):
             continue
@@ -105,6 +106,24 @@ def scan(text: str, r: MetricRules | None = None, rejected: list[tuple[int, str]
         found.extend(_distributed(text, cand))
         found.append(cand)
     return _pair_years(text, sorted(found, key=lambda c: c.start), years)
+
+
+def _quantities(text: str, r: MetricRules) -> Iterator[re.Match[str]]:
+    """The matches of ``r.quantity.finditer(text)``.
+
+    The regex opens with optional parts, so the engine would try it at every
+    character; it is tried only where a quantity can start (a number, an
+    approximation marker or the space before a number), found by a fast
+    character-class search.
+    """
+    pos = 0
+    while (start := r.quantity_start.search(text, pos)) is not None:
+        m = r.quantity.match(text, start.start())
+        if m is None:
+            pos = start.start() + 1
+            continue
+        yield m
+        pos = max(m.end(), start.start() + 1)  # a match is never empty (a number and a unit)
 
 
 def _pair_years(text: str, found: list[Candidate], years: list[tuple[int, int, int]]) -> list[Candidate]:

@@ -31,6 +31,7 @@ RE_LIST_MARK = re.compile(r"(?:(?<![\d.])\d{1,2}[.．、](?![\d.])|[（(]\d{1,2}
 QUOTE_PAIRS = {"“": "”", "「": "」", "『": "』", "《": "》", "‘": "’"}
 QUOTE_CHARS = "“”「」『』《》‘’\"'"
 RE_QUOTE_OPEN = re.compile('[“「『《‘"]')
+RE_QUOTE_CHAR = re.compile("[" + re.escape(QUOTE_CHARS) + "]")
 #: counts whose name is "<thing>数量"; other kinds are named by the phrase before the number.
 COUNT_KINDS = ("count",)
 #: units named after the thing they count (门诊诊疗人次), not "<thing>数量".
@@ -150,10 +151,10 @@ def counted_noun(text: str, end: int, r: MetricRules) -> str:
     spans = quoted_spans(window)
     stop_at = len(window)
     for stop in r.noun_stop.finditer(window):
-        if not any(a <= stop.start() < b for a, b in spans):
+        if not spans or not _in_spans(stop.start(), spans):
             stop_at = stop.start()
             break
-    noun = "".join(ch for ch in window[:stop_at] if ch not in QUOTE_CHARS)[:MAX_NOUN]
+    noun = RE_QUOTE_CHAR.sub("", window[:stop_at])[:MAX_NOUN]
     if noun.endswith("中") and (stop_at < len(window) and window[stop_at] in CLAUSE_BOUNDARIES):
         noun = noun[:-1]
     if len(noun) <= SHORT_NOUN and window[stop_at:stop_at + 1] in COORDINATORS:
@@ -214,7 +215,15 @@ class Quoted:
     def __getitem__(self, pos: int) -> bool:
         if self._spans is None:
             self._spans = quoted_spans(self._text)
-        return any(a <= pos < b for a, b in self._spans)
+        return _in_spans(pos, self._spans)
+
+
+def _in_spans(pos: int, spans: list[tuple[int, int]]) -> bool:
+    """Whether ``pos`` falls in one of ``spans``."""
+    for a, b in spans:
+        if a <= pos < b:
+            return True
+    return False
 
 
 def quoted_spans(text: str) -> list[tuple[int, int]]:

@@ -105,10 +105,12 @@ def logical_sentences(ctx: DocContext) -> list[tuple[Sentence, str, Sequence[int
         offsets: Sequence[int]
         if len(pending) == 1:
             text, offsets = ctx.match_text[first.start:first.end], range(first.start, first.end)
+            whole = first  # a sentence of split_sentences holds its own text
         else:
             text = "".join(ctx.match_text[p.start:p.end] for p in pending)
             offsets = [i for p in pending for i in range(p.start, p.end)]
-        out.append((Sentence(first.start, last.end, ctx.text[first.start:last.end]), text, offsets))
+            whole = Sentence(first.start, last.end, ctx.text[first.start:last.end])
+        out.append((whole, text, offsets))
         pending = []
     return out
 

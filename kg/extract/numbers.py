@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 #: Chinese digit characters and their values (〇/零 both zero; 两 is "two" before a classifier).
 CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -64,6 +65,7 @@ def parse_cn_integer(text: str) -> int:
     return total + (digit or 0)
 
 
+@lru_cache(maxsize=4096)
 def parse_number(text: str) -> tuple[Decimal, bool]:
     """Value of a number string with optional 万/亿 and inner approximate marker.
 
@@ -80,6 +82,9 @@ def parse_number(text: str) -> tuple[Decimal, bool]:
 
     Raises:
         NumberError: when ``text`` is not such a number.
+
+    Results are cached: the same few numbers recur in every document, and
+    ``Decimal`` values are immutable.
     """
     text = text.strip()
     if not text:
