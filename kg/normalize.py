@@ -74,7 +74,7 @@ RE_CONTINUATION_START = re.compile(r"^[”’）)》」』】，、,；;：:。�
 # A space between two words of 2+ characters: the layout of a headline or byline.
 RE_SEPARATOR_SPACE = re.compile(rf"[{_IDEO}][{_IDEO}”》] +[{_IDEO}“《][{_IDEO}]")
 RE_ASCII = re.compile(r"[\x21-\x7e]")
-RE_LATIN = re.compile(r"[A-Za-z]")
+_LATIN = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 
 _FOLD_TABLE = {code: code - 0xFEE0 for code in range(0xFF10, 0xFF1A)}  # ０-９
 _FOLD_TABLE.update({code: code - 0xFEE0 for code in range(0xFF21, 0xFF3B)})  # Ａ-Ｚ
@@ -368,7 +368,7 @@ def join_lines(text: str, index: Index) -> tuple[str, Index]:
             keep = text.index("\n", gap_start, gap_end)
             if not (gap_end - gap_start == 1):
                 edits.append((gap_start, gap_end, keep, "\n"))
-        elif RE_LATIN.match(lines[i], len(lines[i]) - 1) and RE_LATIN.match(lines[i + 1]):
+        elif lines[i][-1] in _LATIN and lines[i + 1][0] in _LATIN:
             edits.append((gap_start, gap_end, gap_start, " "))  # two Latin words: keep them apart
         else:
             edits.append(_delete(gap_start, gap_end))
