@@ -121,6 +121,10 @@ class _Writer:
         # Longest namespace first, so a nested namespace wins over its parent.
         self._prefixes = sorted(prefixes.items(), key=lambda kv: (-len(kv[1]), kv[0]))
         self._iris: dict[str, str] = {}  # a node's IRI is written once per triple it is in
+        # One alternative per namespace, in that order, each with a _RE_LOCAL local
+        # part: the first that matches is the one a loop over namespaces would pick.
+        self._re_prefixed = re.compile("|".join(
+            f"{re.escape(ns)}({_RE_LOCAL.pattern})" for _, ns in self._prefixes)) if prefixes else None
 
     def iri(self, iri: URIRef) -> str:
         """A prefixed name when the local part is safe, else ``<IRI>``."""
@@ -130,9 +134,9 @@ class _Writer:
         return written
 
     def _format_iri(self, iri: URIRef) -> str:
-        for prefix, ns in self._prefixes:
-            if iri.startswith(ns) and _RE_LOCAL.match(iri[len(ns):]):
-                return f"{prefix}:{iri[len(ns):]}"
+        m = self._re_prefixed.match(iri) if self._re_prefixed else None
+        if m:
+            return f"{self._prefixes[m.lastindex - 1][0]}:{m.group(m.lastindex)}"
         if RE_IRI_FORBIDDEN.search(iri):
             raise ValueError(f"IRI not writable in Turtle: {iri!r}")
         return f"<{iri}>"

@@ -172,3 +172,21 @@ def test_fast_writer_covers_ordinary_graphs():
 @given(st.text(max_size=20) | st.sampled_from(['http://e/a b', "http://e/<", "http://e/\x00", "http://e/\x7f", "http://e/é"]))
 def test_iri_forbidden_regex_matches_the_character_set(iri):
     assert bool(turtle.RE_IRI_FORBIDDEN.search(iri)) == any(ch in turtle.IRI_FORBIDDEN for ch in iri)
+
+
+def _format_iri_reference(prefixes: dict[str, str], iri: str) -> str:
+    """The namespace loop _Writer's single regex replaced."""
+    for prefix, ns in sorted(prefixes.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        if iri.startswith(ns) and turtle._RE_LOCAL.match(iri[len(ns):]):
+            return f"{prefix}:{iri[len(ns):]}"
+    return f"<{iri}>"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(["http://e/", "http://e/x#", "http://e/x", "urn:a:", "", "https://w3id.org/hospital-kg/id/"]),
+       st.text(st.sampled_from("aZ09_-./#é"), max_size=8))
+def test_prefixed_names_match_the_namespace_loop(ns, local):
+    prefixes = {"e": "http://e/", "ex": "http://e/x#", "ey": "http://e/x", "u": "urn:a:", **rdf.PREFIXES}
+    iri = ns + local
+    assert turtle._Writer(prefixes)._format_iri(iri) == _format_iri_reference(prefixes, iri)
+    assert turtle._Writer({})._format_iri(iri) == f"<{iri}>"
