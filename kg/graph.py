@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from collections import Counter
-from functools import cached_property
 from itertools import chain
 from typing import Callable
 from decimal import Decimal
@@ -38,7 +37,7 @@ class Rejected:
     reason: RejectReason
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Node:
     """A resolved entity as exporters see it."""
 
@@ -61,7 +60,7 @@ class Node:
         return self.key.type
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Edge:
     """A relation triple with every sentence that supports it."""
 
@@ -74,6 +73,8 @@ class Edge:
     # sentence (``confidence`` is the maximum of these). Empty when unknown.
     evidence_confidence: tuple[float, ...] = ()
 
+    _by_evidence: dict[Evidence, float] | None = field(default=None, init=False, repr=False, compare=False)
+
     def confidence_of(self, evidence: Evidence) -> float:
         """Confidence of one supporting sentence.
 
@@ -84,22 +85,24 @@ class Edge:
             The sentence's entry in ``evidence_confidence``, else the relation's
             ``confidence`` (when per-sentence values are unknown).
         """
-        return self._confidence_by_evidence.get(evidence, self.confidence)
+        if len(self.evidence_confidence) != len(self.evidence) or evidence not in self.evidence:
+            return self.confidence
+        if len(self.evidence) <= _SHORT:
+            return self.evidence_confidence[self.evidence.index(evidence)]
+        if self._by_evidence is None:  # built once: a search per sentence would cost n^2 per edge
+            object.__setattr__(self, "_by_evidence", dict(zip(self.evidence, self.evidence_confidence)))
+        return self._by_evidence[evidence]
 
-    @cached_property
-    def _confidence_by_evidence(self) -> dict[Evidence, float]:
-        # Built once per edge: exporters ask for every sentence, and a list
-        # search per sentence made an edge with n sentences cost n^2.
-        if len(self.evidence_confidence) != len(self.evidence):
-            return {}
-        return dict(zip(self.evidence, self.evidence_confidence))
+
+#: edges with at most this many sentences look one up by a scan (no dict kept per edge)
+_SHORT = 16
 
 
 #: where an entity was met: (document sequence number, entity index); merges keep the earliest
 Position = tuple[int, int]
 
 
-@dataclass
+@dataclass(slots=True)
 class _NodeState:
     """Mutable accumulator for one node while entities are merged in."""
 

@@ -11,7 +11,7 @@ All records are frozen; stages never mutate what they receive. Offsets in
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
 
@@ -107,7 +107,12 @@ class Mention:
     rule_id: str
 
 
-@dataclass(frozen=True, order=True)
+# Evidence, EntityKey and Entity have slots: a 100 MB build holds millions of them.
+# Evidence and EntityKey are the graph's dict keys, hashed millions of times: the hash is
+# computed once (and never pickled: str hashes differ between processes).
+
+
+@dataclass(frozen=True, order=True, slots=True)
 class Evidence:
     """The sentence that supports a fact, located in the source file."""
 
@@ -115,9 +120,8 @@ class Evidence:
     char_start: int  # offsets into SourceText.text
     char_end: int
     sentence: str
+    _hash: int = field(init=False, repr=False, compare=False)
 
-    # Evidence and EntityKey are the graph's dict keys, hashed millions of times in a large build:
-    # the hash is computed once (never pickled: str hashes differ between processes).
     def __post_init__(self) -> None:
         object.__setattr__(self, "_hash", hash((self.doc_id, self.char_start, self.char_end, self.sentence)))
 
@@ -128,7 +132,7 @@ class Evidence:
         return Evidence, (self.doc_id, self.char_start, self.char_end, self.sentence)
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class EntityKey:
     """Identity of an entity across documents: its type and canonical parts.
 
@@ -139,9 +143,10 @@ class EntityKey:
 
     type: EntityType
     parts: tuple[str, ...]
+    _hash: int = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_hash", hash((self.type, self.parts)))  # see Evidence
+        object.__setattr__(self, "_hash", hash((self.type, self.parts)))
 
     def __hash__(self) -> int:
         return self._hash
@@ -150,7 +155,7 @@ class EntityKey:
         return EntityKey, (self.type, self.parts)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entity:
     """One entity as found in one document; resolve merges them across documents."""
 
