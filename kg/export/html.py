@@ -28,9 +28,8 @@ from kg.atomic import write_text
 from kg.export.html_data import (
     GraphIndex,
     embed_json,
-    hospital_pages,
     index_rows,
-    overview_json,
+    pages,
 )
 from kg.graph import KnowledgeGraph
 
@@ -120,25 +119,26 @@ def render_page(
     )
 
 
-def render_index(ix: GraphIndex) -> str:
+def render_index(ix: GraphIndex, rows: list[dict] | None = None) -> str:
     """The static ``index.html``: one row per hospital with counts and a link.
 
     Args:
         ix: the graph index.
+        rows: ``index_rows(ix)`` when already at hand.
 
     Returns:
         The page as a string; every name is HTML-escaped.
     """
     esc = html.escape
-    rows = []
-    for row in index_rows(ix):
+    lines = []
+    for row in index_rows(ix) if rows is None else rows:
         aliases = "、".join(row["aliases"])
         cells = "".join(f'<td class="num">{n}</td>' for n in row["counts"])
-        rows.append(
+        lines.append(
             f'<tr><td><a href="{HOSPITALS_DIR}/{row["slug"]}.html">{esc(row["label"])}</a></td>'
             f"<td>{esc(aliases)}</td>{cells}</tr>"
         )
-    body = "\n".join(rows) if rows else '<tr><td colspan="6">没有医院 No hospitals</td></tr>'
+    body = "\n".join(lines) if lines else '<tr><td colspan="6">没有医院 No hospitals</td></tr>'
     summary = f"{len(ix.nodes)} 个节点 nodes, {len(ix.edges)} 条关系 relations, {len(ix.docs)} 篇文档 documents."
     return _template("index.html").substitute(css=resource_text("kg-view.css"), summary=summary, rows=body)
 
@@ -158,7 +158,9 @@ def write(graph: KnowledgeGraph, out_dir: Path) -> list[Path]:
     ix = GraphIndex.of(graph)
     written: list[Path] = []
 
-    data, note = overview_json(ix, style)
+    rows = index_rows(ix)
+    texts = pages(ix, style, rows)
+    _, data, note = next(texts)
     nav = [("index.html", "医院列表 Hospitals")]
     page = render_page(
         data,
@@ -171,14 +173,14 @@ def write(graph: KnowledgeGraph, out_dir: Path) -> list[Path]:
     del data  # the page holds a copy; the overview of a big graph is megabytes
     written.append(write_text(out_dir / "graph.html", page))
     del page
-    written.append(write_text(out_dir / "index.html", render_index(ix)))
+    written.append(write_text(out_dir / "index.html", render_index(ix, rows)))
     for name in SCRIPTS:
         written.append(write_text(out_dir / ASSETS_DIR / name, resource_text(name)))
 
     hospitals_dir = out_dir / HOSPITALS_DIR
     current: set[str] = set()
     nav = [("../index.html", "医院列表 Hospitals"), ("../graph.html", "总览图 Overview graph")]
-    for row, data, note in hospital_pages(ix, style):
+    for row, data, note in texts:
         name = f"{row['slug']}.html"
         current.add(name)
         page = render_page(

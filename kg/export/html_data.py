@@ -20,16 +20,19 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from bisect import bisect_left
+from dataclasses import dataclass, field
+from itertools import chain
 from decimal import Decimal
 from json.encoder import encode_basestring
 
 from kg.graph import Edge, KnowledgeGraph, Node
 from kg.ids import entity_iri
 from kg.records import EntityKey
-from kg.vocab import ID, EntityType
+from kg.vocab import ID, EntityType, Predicate
 
 # Characters that must not appear raw inside a <script> block: "</" ends the
 # block (and "<!--" changes how it is parsed), "&" and ">" are escaped for
@@ -41,7 +44,7 @@ _SCRIPT_ESCAPES = (
     ("\u2028", "\\u2028"),
     ("\u2029", "\\u2029"),
 )
-
+_RE_SCRIPT_UNSAFE = re.compile("[" + "".join(char for char, _ in _SCRIPT_ESCAPES) + "]")
 
 # One encoder: json.dumps with these options builds a new one per call.
 _ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
@@ -64,6 +67,8 @@ def embed_json(payload: object) -> str:
 
 
 def _script_safe(text: str) -> str:
+    if not _RE_SCRIPT_UNSAFE.search(text):  # the common case: one scan instead of five
+        return text
     # str.replace per character, not str.translate: translate looks every CJK character up in a dict
     for char, escape in _SCRIPT_ESCAPES:
         text = text.replace(char, escape)
@@ -101,6 +106,7 @@ class GraphIndex:
     links: list[dict[int, list[int]]]
     degree: list[int]  # edges touching each node
     ids: list[str]  # node_id of every node, hashed once
+    classes: list[str]  # class name of every node
     node_docs: list[tuple[int, ...]]  # document numbers of each node, ascending
     edge_docs: list[tuple[int, ...]]  # distinct document numbers of each edge's evidence, ascending
     edge_ev_docs: list[tuple[int, ...]]  # document number of each evidence (-1: unknown document)
@@ -130,7 +136,7 @@ class GraphIndex:
             degree[o] += 1
         docs = graph.documents()
         doc_pos = {d.doc_id: i for i, d in enumerate(docs)}
-        edge_ev_docs = [tuple(doc_pos.get(ev.doc_id, -1) for ev in e.evidence) for e in edges]
+        edge_ev_docs = [tuple([doc_pos.get(ev.doc_id, -1) for ev in e.evidence]) for e in edges]
         return cls(
             nodes=nodes,
             number=number,
@@ -138,8 +144,9 @@ class GraphIndex:
             links=links,
             degree=degree,
             ids=[node_id(n.key) for n in nodes],
-            node_docs=[tuple(sorted(doc_pos[d] for d in n.documents if d in doc_pos)) for n in nodes],
-            edge_docs=[tuple(sorted({d for d in ev if d >= 0})) for ev in edge_ev_docs],
+            classes=[n.key.type.value for n in nodes],
+            node_docs=[tuple(sorted([doc_pos[d] for d in n.documents if d in doc_pos])) for n in nodes],
+            edge_docs=[tuple(sorted(set(ev).difference((-1,)))) for ev in edge_ev_docs],
             edge_ev_docs=edge_ev_docs,
             docs=[{"file": d.file_name, "id": d.doc_id, "title": d.title} for d in docs],
             doc_pos=doc_pos,
@@ -147,7 +154,7 @@ class GraphIndex:
 
     def neighbour_counts(self, n: int) -> dict[str, int]:
         """How many neighbours of each class node ``n`` has (aggregated overview, index)."""
-        return dict(sorted(Counter(self.nodes[k].type.value for k in self.links[n]).items()))
+        return dict(sorted(Counter(map(self.classes.__getitem__, self.links[n])).items()))
 
 
 @dataclass
@@ -158,6 +165,8 @@ class _Page:
     edges: list[int]
     docs: list[int]
     settings: dict  # the payload's other members (mode, focus, ...)
+    counts: bool = False  # nodes carry their neighbour counts (aggregated overview)
+    hubs: list[int] = field(default_factory=list)  # nodes with more edges than the page has nodes
 
 
 def _select(ix: GraphIndex, keys: set[int], style: dict, **extra: object) -> _Page:
@@ -172,12 +181,9 @@ def _select(ix: GraphIndex, keys: set[int], style: dict, **extra: object) -> _Pa
     # Only the documents this page cites, so the source filter lists what matters
     # here: a hub's own documents (thousands for a widely shared mechanism) are left out.
     # A hub is a node with more edges than the page has nodes.
-    used: set[int] = set()
-    for k in keys:
-        if ix.degree[k] <= size:
-            used.update(ix.node_docs[k])
-    for i in edges:
-        used.update(ix.edge_docs[i])
+    degree, node_docs, edge_docs = ix.degree, ix.node_docs, ix.edge_docs
+    hubs = [k for k in keys if degree[k] > size]
+    used = set().union(*[node_docs[k] for k in keys if degree[k] <= size], *[edge_docs[i] for i in edges])
     settings = {
         "edgeLabels": size <= style["overview_threshold"] and extra.get("mode") != "overview",
         "stabilization": style["stabilization_iterations"],
@@ -186,7 +192,7 @@ def _select(ix: GraphIndex, keys: set[int], style: dict, **extra: object) -> _Pa
         "style": style,
     }
     settings.update(extra)
-    return _Page(sorted(keys), edges, sorted(used), settings)
+    return _Page(sorted(keys), edges, sorted(used), settings, extra.get("mode") == "overview", hubs)
 
 
 def node_size(degree: int, size: dict) -> float:
@@ -267,10 +273,9 @@ def edge_dict(ix: GraphIndex, i: int, docmap: dict[int, int]) -> dict:
 
 def _page_dict(ix: GraphIndex, page: _Page, style: dict) -> dict:
     docmap = {d: p for p, d in enumerate(page.docs)}
-    counts = page.settings.get("mode") == "overview"
     payload = {
         "docs": [ix.docs[d] for d in page.docs],
-        "nodes": [node_dict(ix, n, style, docmap, counts=counts) for n in page.nodes],
+        "nodes": [node_dict(ix, n, style, docmap, counts=page.counts) for n in page.nodes],
         "edges": [edge_dict(ix, i, docmap) for i in page.edges],
     }
     payload.update(page.settings)
@@ -291,13 +296,15 @@ class _Fragments:
     (one page) nothing is kept.
     """
 
-    def __init__(self, ix: GraphIndex, style: dict, *, counts: bool = False) -> None:
+    def __init__(self, ix: GraphIndex, style: dict) -> None:
         self.ix = ix
         self.style = style
-        self.counts = counts  # nodes carry their neighbour counts (aggregated overview)
-        self._nodes: dict[int, tuple[str, str]] = {}
+        self._nodes: dict[int, tuple[str, tuple[int, ...], int]] = {}
         self._edges: dict[int, tuple[str, tuple[int, ...]]] = {}
-        self._docs: dict[int, str] = {}
+        self.docs = [embed_json(d) for d in ix.docs]
+        self._ids = [_quote(i) for i in ix.ids]  # node ids and relation names as quoted JSON strings
+        self._predicates: dict[Predicate, str] = {}
+        self.style_json = embed_json(style)
         self._node_uses: Counter[int] | None = None
         self._edge_uses: Counter[int] | None = None
 
@@ -305,7 +312,8 @@ class _Fragments:
         """Count how many of ``pages`` show each node and edge, so ``release`` can drop them."""
         self._node_uses, self._edge_uses = Counter(), Counter()
         for page in pages:
-            self._node_uses.update(page.nodes)
+            if not page.counts:  # the overview's nodes are encoded apart, with their counts
+                self._node_uses.update(page.nodes)
             self._edge_uses.update(page.edges)
 
     def release(self, page: _Page) -> None:
@@ -313,7 +321,7 @@ class _Fragments:
         if self._node_uses is None or self._edge_uses is None:
             return
         for uses, cache, numbers in (
-            (self._node_uses, self._nodes, page.nodes),
+            (self._node_uses, self._nodes, [] if page.counts else page.nodes),
             (self._edge_uses, self._edges, page.edges),
         ):
             for n in numbers:
@@ -321,16 +329,21 @@ class _Fragments:
                 if not uses[n]:
                     cache.pop(n, None)
 
-    def node(self, n: int) -> tuple[str, str]:
-        """``(head, tail)`` of node ``n``: the record up to ``"docs":[`` and from its ``]`` on."""
-        got = self._nodes.get(n)
+    def node(self, n: int, counts: bool = False) -> tuple[str, tuple[int, ...], int]:
+        """``(format, slots, cut)`` of node ``n``: ``format % page numbers of slots`` is its record,
+        and its document numbers start at ``format[cut:]``.
+
+        With ``counts`` (the overview) the record has the neighbour counts and is not kept.
+        """
+        got = None if counts else self._nodes.get(n)
         if got is None:
-            members = _node_members(self.ix, n, self.style, counts=self.counts)
+            members = _node_members(self.ix, n, self.style, counts=counts)
             members["docs"] = []  # the hole, sorted into place with the other members
             # Inside a JSON string a quote is written \", so the hole cannot occur in a value.
-            head, _, tail = embed_json(members).partition('"docs":[]')
-            got = (head + '"docs":[', "]" + tail)
-            if self._node_uses is not None:
+            head, _, tail = embed_json(members).replace("%", "%%").partition('"docs":[]')
+            slots = self.ix.node_docs[n]
+            got = (f'{head}"docs":[{",".join(["%s"] * len(slots))}]{tail}', slots, len(head) + len('"docs":['))
+            if self._node_uses is not None and not counts:
                 self._nodes[n] = got
         return got
 
@@ -341,58 +354,73 @@ class _Fragments:
             ix, edge = self.ix, self.ix.edges[i]
             docs = ",".join(["%s"] * len(ix.edge_docs[i]))
             # Members in sorted order: docs, ev, from, rel, to.
-            ev = ",".join(f"[%s,{e.char_start},{e.char_end},{_quote(e.sentence)}]" for e in edge.evidence)
-            ends = (
-                f'"from":{_quote(ix.ids[ix.number[edge.subject]])},'
-                f'"rel":{_quote(edge.predicate.value)},'
-                f'"to":{_quote(ix.ids[ix.number[edge.object]])}'
-            )
-            fmt = f'{{"docs":[{docs}],"ev":[{ev}],{ends}}}'
-            got = (_script_safe(fmt), ix.edge_docs[i] + ix.edge_ev_docs[i])
+            ev = ",".join([f"[%s,{e.char_start},{e.char_end},{_quote(e.sentence)}]" for e in edge.evidence])
+            subject, obj = self._ids[ix.number[edge.subject]], self._ids[ix.number[edge.object]]
+            rel = self._predicates.get(edge.predicate) or self._predicates.setdefault(edge.predicate, _quote(edge.predicate.value))
+            fmt = f'{{"docs":[{docs}],"ev":[{ev}],"from":{subject},"rel":{rel},"to":{obj}}}'
+            got = (fmt, ix.edge_docs[i] + ix.edge_ev_docs[i])
             if self._edge_uses is not None:
                 self._edges[i] = got
         return got
 
-    def doc(self, d: int) -> str:
-        """Document ``d``'s record."""
-        got = self._docs.get(d)
-        if got is None:
-            got = self._docs[d] = embed_json(self.ix.docs[d])
-        return got
-
 
 def _quote(text: str) -> str:
-    # A JSON string literal as the encoder writes it, "%" doubled for a format string.
-    return encode_basestring(text).replace("%", "%%")
+    # A JSON string literal as embed_json writes it, "%" doubled for a format string.
+    return _script_safe(encode_basestring(text)).replace("%", "%%")
 
 
 def _page_json(page: _Page, frag: _Fragments) -> str:
     """``embed_json`` of the page's payload, assembled from fragments in one join."""
-    ix = frag.ix
     pos = {d: str(p) for p, d in enumerate(page.docs)}
-    ev_pos = {**pos, -1: "-1"}  # -1: evidence from a document the graph does not list
-    parts: list[str] = []
-    put = parts.append
-    for name in sorted(["docs", "nodes", "edges", *page.settings]):
-        put(f"{',' if parts else '{'}{embed_json(name)}:")
-        if name == "docs":
-            put("[" + ",".join([frag.doc(d) for d in page.docs]) + "]")
-        elif name == "nodes":
-            put("[")
-            for j, n in enumerate(page.nodes):
-                head, tail = frag.node(n)
-                put(("," if j else "") + head + ",".join([pos[d] for d in ix.node_docs[n] if d in pos]) + tail)
-            put("]")
-        elif name == "edges":
-            put("[")
-            for j, i in enumerate(page.edges):
-                fmt, slots = frag.edge(i)
-                put(("," if j else "") + fmt % tuple(map(ev_pos.__getitem__, slots)))
-            put("]")
+    lists = {
+        "docs": ",".join([frag.docs[d] for d in page.docs]),
+        "nodes": _node_records(page, frag, pos),
+        "edges": _edge_records(page, frag, pos),
+    }
+    parts = ["{"]
+    for name in sorted([*lists, *page.settings]):
+        parts.append(("," if len(parts) > 1 else "") + embed_json(name) + ":")
+        if name in lists:
+            parts += ["[", lists[name], "]"]
         else:
-            put(embed_json(page.settings[name]))
-    put("}")
+            value = page.settings[name]
+            parts.append(frag.style_json if value is frag.style else embed_json(value))
+    parts.append("}")
     return "".join(parts)
+
+
+# The records of a page are filled in by one ``%`` over all of them (joined by
+# ",") rather than one per record: the per-record work left in Python is a
+# cache lookup.
+
+
+def _node_records(page: _Page, frag: _Fragments, pos: dict[int, str]) -> str:
+    if page.counts:
+        records = [frag.node(n, counts=True) for n in page.nodes]
+    else:
+        cached, build = frag._nodes, frag.node
+        records = [cached.get(n) or build(n) for n in page.nodes]
+    for n in page.hubs:
+        # A hub lists only the documents this page cites (the others are not in ``docs``).
+        j = bisect_left(page.nodes, n)
+        fmt, slots, cut = records[j]
+        numbers = ",".join([pos[d] for d in slots if d in pos])
+        records[j] = (fmt[:cut] + numbers + fmt[cut + max(3 * len(slots) - 1, 0) :], (), cut)
+    return _fill(records, pos)
+
+
+def _edge_records(page: _Page, frag: _Fragments, pos: dict[int, str]) -> str:
+    cached, build = frag._edges, frag.edge
+    # -1: evidence from a document the graph does not list
+    return _fill([cached.get(i) or build(i) for i in page.edges], {**pos, -1: "-1"})
+
+
+def _fill(records: list[tuple], pos: dict[int, str]) -> str:
+    """The records' formats joined by "," with every slot's page number filled in."""
+    if not records:
+        return ""
+    formats, slots, *_ = zip(*records)
+    return ",".join(formats) % tuple(map(pos.__getitem__, chain.from_iterable(slots)))
 
 
 def _overview(ix: GraphIndex, style: dict) -> tuple[_Page, str]:
@@ -430,7 +458,7 @@ def overview_payload(ix: GraphIndex, style: dict) -> tuple[dict, str]:
 def overview_json(ix: GraphIndex, style: dict) -> tuple[str, str]:
     """``overview_payload`` as ``embed_json`` text, and the note."""
     page, note = _overview(ix, style)
-    return _page_json(page, _Fragments(ix, style, counts=page.settings["mode"] == "overview")), note
+    return _page_json(page, _Fragments(ix, style)), note
 
 
 def _hospital(ix: GraphIndex, key: EntityKey, style: dict) -> tuple[_Page, str]:
@@ -477,8 +505,8 @@ def hospital_json(ix: GraphIndex, key: EntityKey, style: dict) -> tuple[str, str
     return _page_json(page, _Fragments(ix, style)), note
 
 
-def hospital_pages(ix: GraphIndex, style: dict) -> Iterator[tuple[dict, str, str]]:
-    """Every hospital page, in ``index_rows`` order, one at a time.
+def pages(ix: GraphIndex, style: dict, rows: list[dict]) -> Iterator[tuple[dict | None, str, str]]:
+    """The overview, then every hospital page in ``rows`` order, one at a time.
 
     A node or edge shows on several pages; it is encoded once and kept until
     its last page is done (``_Fragments``).
@@ -486,16 +514,17 @@ def hospital_pages(ix: GraphIndex, style: dict) -> Iterator[tuple[dict, str, str
     Args:
         ix: the graph index.
         style: the parsed ``style.json``.
+        rows: ``index_rows(ix)``.
 
     Yields:
-        ``(row, data, note)``: the hospital's ``index_rows`` row, its
-        ``hospital_payload`` as ``embed_json`` text, and the page note.
+        ``(None, data, note)`` for the overview (``overview_json``), then
+        ``(row, data, note)`` for each hospital (``hospital_json``).
     """
-    rows = index_rows(ix)
-    pages = [_hospital(ix, row["key"], style) for row in rows]
+    overview, note = _overview(ix, style)
+    hospitals = [_hospital(ix, row["key"], style) for row in rows]
     frag = _Fragments(ix, style)
-    frag.expect([page for page, _ in pages])
-    for row, (page, note) in zip(rows, pages):
+    frag.expect([overview] + [page for page, _ in hospitals])
+    for row, (page, note) in zip([None, *rows], [(overview, note), *hospitals]):
         data = _page_json(page, frag)
         frag.release(page)
         yield row, data, note

@@ -17,11 +17,11 @@ from kg.export.html_data import (
     GraphIndex,
     embed_json,
     hospital_json,
-    hospital_pages,
     hospital_payload,
     index_rows,
     overview_json,
     overview_payload,
+    pages,
 )
 from kg.graph import KnowledgeGraph
 from kg.records import Entity, EntityKey, Evidence, Relation
@@ -94,12 +94,13 @@ def test_html_json_pages_equal_embedded_payloads(name, cap):
     # overview threshold makes the mixed graphs use the aggregated overview.
     style = {**load_style(), "neighbourhood_cap": cap, "overview_threshold": 40 if cap < 400 else 400}
     ix = GraphIndex.of(GRAPHS[name]())
-    payload, note = overview_payload(ix, style)
-    assert overview_json(ix, style) == (embed_json(payload), note)
     rows = index_rows(ix)
-    pages = list(hospital_pages(ix, style))
-    assert [row for row, _, _ in pages] == rows
-    for row, data, note in pages:
+    texts = list(pages(ix, style, rows))
+    payload, note = overview_payload(ix, style)
+    assert texts[0] == (None, embed_json(payload), note)
+    assert overview_json(ix, style) == (embed_json(payload), note)
+    assert [row for row, _, _ in texts[1:]] == rows
+    for row, data, note in texts[1:]:
         payload, expected_note = hospital_payload(ix, row["key"], style)
         assert (data, note) == (embed_json(payload), expected_note)
         assert hospital_json(ix, row["key"], style) == (data, note)
