@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from collections import Counter
 from itertools import chain
+from operator import attrgetter
 from typing import Callable
 from decimal import Decimal
 from enum import Enum
@@ -124,9 +125,8 @@ class _NodeState:
         self.titles = dict(sorted(self.titles.items(), key=lambda item: item[1]))
 
 
-def _key_order(key: EntityKey) -> tuple:
-    """``EntityKey``'s own order as a plain tuple, which sorts at C speed."""
-    return key.type, key.parts
+#: ``EntityKey``'s own order as a plain tuple, which sorts at C speed
+_key_order = attrgetter("type", "parts")
 
 
 class KnowledgeGraph:
@@ -264,21 +264,27 @@ class KnowledgeGraph:
     def nodes(self, type: EntityType | None = None) -> list[Node]:
         """Every node, or those of one class, sorted by key."""
         if self._nodes is None:
-            self._nodes = [self.node(k) for k in sorted(self._states, key=_key_order)]
+            self._nodes = [self.node(k) for k in self._sorted_keys()]
         return list(self._nodes) if type is None else [n for n in self._nodes if n.key.type == type]
 
     def edges(self, predicate: Predicate | None = None) -> list[Edge]:
         """Every relation, or those of one predicate, sorted; evidence sorted within each edge."""
         if self._edges is None:
-            out = []
+            # sorted by (subject, predicate, object), which is unique: the dataclass order, compared
+            # as (rank, str, rank) tuples rather than through EntityKey.__lt__ (Python-level)
+            rank = {key: i for i, key in enumerate(self._sorted_keys())}
+            rows = []
             for (subj, pred, obj), per_sentence in self._relations.items():
                 evidence = tuple(sorted(per_sentence))
                 confidences = tuple(per_sentence[ev] for ev in evidence)
-                out.append(Edge(subj, pred, obj, evidence, max(confidences), confidences))
-            # (subject, predicate, object) is unique, so this is the dataclass order without comparing evidence
-            out.sort(key=lambda e: (_key_order(e.subject), e.predicate, _key_order(e.object)))
-            self._edges = out
+                edge = Edge(subj, pred, obj, evidence, max(confidences), confidences)
+                rows.append((rank[subj], pred.value, rank[obj], edge))
+            rows.sort()
+            self._edges = [row[3] for row in rows]
         return list(self._edges) if predicate is None else [e for e in self._edges if e.predicate == predicate]
+
+    def _sorted_keys(self) -> list[EntityKey]:
+        return sorted(self._states, key=_key_order)
 
     def degree(self, key: EntityKey) -> int:
         """Number of relations touching the node, both directions."""

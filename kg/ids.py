@@ -16,9 +16,13 @@ from kg.records import EntityKey, Evidence
 from kg.vocab import ID, Predicate
 
 
+# one encoder for every IRI (json.dumps with options builds a new one per call): same text as
+# json.dumps(parts, ensure_ascii=False, separators=(",", ":"))
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
 def _digest(*parts: str) -> str:
-    payload = json.dumps(parts, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
+    return hashlib.sha256(_encode(parts).encode("utf-8")).hexdigest()[:16]
 
 
 @lru_cache(maxsize=None)  # exporters ask for the same node's IRI once per triple it is in

@@ -7,6 +7,7 @@ in flight, so memory stays flat however large the corpus.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections import deque
@@ -41,6 +42,18 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def _worker_started() -> None:
+    """In a new worker: leave what the parent loaded out of cyclic collection, and collect the rest.
+
+    The parent may have paused the collector (a build does, see kg.pipeline); extraction makes
+    some cyclic garbage, so a worker needs it back. Freezing the inherited heap (lexicons,
+    rules) keeps the collector from scanning it again and again, and from touching (and so
+    copying) the pages a forked worker shares with its parent.
+    """
+    gc.freeze()
+    gc.enable()
+
+
 def _ordered(submit: Callable[[Any], Any], items: Iterable[Any], window: int) -> Iterator[tuple[Any, Any]]:
     # the item stays here beside its future: only the result travels back from the worker
     pending: deque = deque()
@@ -69,7 +82,7 @@ def map_local(func: Callable[[Any], Any], items: Iterable[Any], jobs: int, windo
         return
     # fork shares what the parent already loaded (lexicons, the jieba dictionary) with every worker
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method)) as pool:
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method), initializer=_worker_started) as pool:
         yield from _ordered(lambda item: pool.submit(func, item), items, window or 8 * jobs)
 
 

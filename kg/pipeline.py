@@ -6,9 +6,11 @@ wires them and collects what the summary reports.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
 from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass, field
 from itertools import chain
 from pathlib import Path
@@ -283,28 +285,49 @@ def build(
     # each document is folded into the graph as it comes: only the graph is held, never the corpus's facts
     resolver = Resolver()
     documents = 0
-    for doc_facts in iter_extract(
-        inputs, _recording(skipped, on_skip), jobs=jobs, scheduler=scheduler, cache=cache, progress=progress,
-        max_bytes=max_bytes, exclude=(out_dir,),  # never read our own pages back when building into the corpus
-    ):
-        resolver.add(doc_facts)
-        documents += 1
-        read_as_planned &= expected.get(doc_facts.doc.path) == doc_facts.doc.sha256
-    graph = resolver.finish()
-    counts = GraphCounts.of(graph)
-    if not documents or (strict and skipped):
-        # nothing to write, or the user asked for all-or-nothing: keep previous outputs intact
-        return BuildReport(graph=graph, documents=documents, skipped=skipped, counts=counts)
-    out.mkdir(parents=True, exist_ok=True)
-    remove_stale_parts(out)
-    manifest.remove(out)  # the outputs are about to change: a crash from here on leaves no claim about them
-    outputs = run_exporters(graph, formats, out, jobs=jobs)
+    extracting_here = jobs <= 1 and not scheduler  # extraction makes cyclic garbage: collect it then
+    with nullcontext() if extracting_here else collector_paused():
+        for doc_facts in iter_extract(
+            inputs, _recording(skipped, on_skip), jobs=jobs, scheduler=scheduler, cache=cache, progress=progress,
+            max_bytes=max_bytes, exclude=(out_dir,),  # never read our own pages back when building into the corpus
+        ):
+            resolver.add(doc_facts)
+            documents += 1
+            read_as_planned &= expected.get(doc_facts.doc.path) == doc_facts.doc.sha256
+    with collector_paused():
+        graph = resolver.finish()
+        counts = GraphCounts.of(graph)
+        if not documents or (strict and skipped):
+            # nothing to write, or the user asked for all-or-nothing: keep previous outputs intact
+            return BuildReport(graph=graph, documents=documents, skipped=skipped, counts=counts)
+        out.mkdir(parents=True, exist_ok=True)
+        remove_stale_parts(out)
+        manifest.remove(out)  # the outputs are about to change: a crash from here on leaves no claim about them
+        outputs = run_exporters(graph, formats, out, jobs=jobs)
     if planned is not None and read_as_planned:  # a file edited while we read it is not recorded as built
         planned.documents, planned.counts = documents, asdict(counts)
         planned.skipped = [[s.path, s.reason.name, s.detail] for s in skipped]
         planned.record_outputs(out, outputs)
         manifest.write(out, planned)
     return BuildReport(graph=graph, documents=documents, skipped=skipped, outputs=outputs, counts=counts)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while the graph is built and exported.
+
+    A large graph is millions of long-lived objects, which the collector would
+    scan again and again (resolution and the sorted views ran 3-4x slower).
+    They form no cycles, and reference counting still frees whatever is not a
+    cycle; worker processes turn the collector back on (kg.parallel).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _planned_manifest(
