@@ -9,18 +9,19 @@ so every output is deterministic (``nx_graph`` gives a networkx copy).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from collections import Counter
-from itertools import chain
-from operator import attrgetter
-from typing import Callable
+from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
-
-import networkx as nx
+from itertools import chain
+from operator import attrgetter
+from typing import TYPE_CHECKING, Callable
 
 from kg.records import DocumentInfo, Entity, EntityKey, Evidence, Relation
 from kg.vocab import SIGNATURE, EntityType, Predicate
+
+if TYPE_CHECKING:
+    import networkx
 
 
 class RejectReason(str, Enum):
@@ -296,9 +297,11 @@ class KnowledgeGraph:
         return len(self._states)
 
     @property
-    def nx_graph(self) -> nx.MultiDiGraph:
+    def nx_graph(self) -> networkx.MultiDiGraph:
         """A networkx copy for analysis: one node per key (attribute ``node``), one edge per relation
         (key: the predicate; attribute ``edge``)."""
+        import networkx as nx  # only for this copy: a build does not pay for importing it
+
         g = nx.MultiDiGraph()
         for node in self.nodes():
             g.add_node(node.key, node=node)
