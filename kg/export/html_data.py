@@ -22,10 +22,10 @@ import json
 import math
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from bisect import bisect_left
 from dataclasses import dataclass, field
-from itertools import chain
+from itertools import chain, islice
 from decimal import Decimal
 from json.encoder import encode_basestring
 
@@ -105,6 +105,7 @@ class GraphIndex:
     # the node's neighbours (no separate adjacency sets: they cost as much memory).
     links: list[dict[int, list[int]]]
     degree: list[int]  # edges touching each node
+    ends: list[tuple[int, int]]  # subject and object of each edge
     ids: list[str]  # node_id of every node, hashed once
     classes: list[str]  # class name of every node
     node_docs: list[tuple[int, ...]]  # document numbers of each node, ascending
@@ -128,8 +129,8 @@ class GraphIndex:
         edges = graph.edges()
         links: list[dict[int, list[int]]] = [{} for _ in nodes]
         degree = [0] * len(nodes)
-        for i, e in enumerate(edges):
-            s, o = number[e.subject], number[e.object]
+        ends = [(number[e.subject], number[e.object]) for e in edges]
+        for i, (s, o) in enumerate(ends):
             links[s].setdefault(o, []).append(i)
             links[o].setdefault(s, []).append(i)
             degree[s] += 1
@@ -143,6 +144,7 @@ class GraphIndex:
             edges=edges,
             links=links,
             degree=degree,
+            ends=ends,
             ids=[node_id(n.key) for n in nodes],
             classes=[n.key.type.value for n in nodes],
             node_docs=[tuple(sorted([doc_pos[d] for d in n.documents if d in doc_pos])) for n in nodes],
@@ -169,14 +171,21 @@ class _Page:
     hubs: list[int] = field(default_factory=list)  # nodes with more edges than the page has nodes
 
 
+#: see ``_select``
+_FEW_LINKS = 64
+
+
 def _select(ix: GraphIndex, keys: set[int], style: dict, **extra: object) -> _Page:
     """Nodes ``keys``, the edges between them and the documents they cite, plus page settings."""
     size = len(keys)
     # Each node's neighbours on the page by set intersection (C speed, cost of
-    # the smaller set): a hub (a mechanism shared by thousands of hospitals)
-    # costs the page's size, not its degree, and a node's many edges to other
-    # pages are never looked at one by one.
-    found = {i for k in keys for other in ix.links[k].keys() & keys for i in ix.links[k][other]}
+    # the smaller set), so a node's many edges to other pages are never looked
+    # at one by one. A well-connected node (a hospital with a hundred metrics, a
+    # mechanism shared by thousands) only looks for the other well-connected
+    # ones: its edges to the rest are found from their side, more cheaply.
+    links = ix.links
+    big = {k for k in keys if len(links[k]) > _FEW_LINKS}
+    found = {i for k in keys for other in links[k].keys() & (big if k in big else keys) for i in links[k][other]}
     edges = sorted(found)
     # Only the documents this page cites, so the source filter lists what matters
     # here: a hub's own documents (thousands for a widely shared mechanism) are left out.
@@ -263,8 +272,8 @@ def edge_dict(ix: GraphIndex, i: int, docmap: dict[int, int]) -> dict:
         for d, e in zip(ix.edge_ev_docs[i], edge.evidence)
     ]
     return {
-        "from": ix.ids[ix.number[edge.subject]],
-        "to": ix.ids[ix.number[edge.object]],
+        "from": ix.ids[ix.ends[i][0]],
+        "to": ix.ids[ix.ends[i][1]],
         "rel": edge.predicate.value,
         "docs": [docmap[d] for d in ix.edge_docs[i]],
         "ev": ev,
@@ -307,6 +316,11 @@ class _Fragments:
         self.style_json = embed_json(style)
         self._node_uses: Counter[int] | None = None
         self._edge_uses: Counter[int] | None = None
+
+    @property
+    def keeps(self) -> bool:
+        """Fragments are kept for later pages (``expect`` was called)."""
+        return self._edge_uses is not None
 
     def expect(self, pages: list[_Page]) -> None:
         """Count how many of ``pages`` show each node and edge, so ``release`` can drop them."""
@@ -355,7 +369,7 @@ class _Fragments:
             docs = ",".join(["%s"] * len(ix.edge_docs[i]))
             # Members in sorted order: docs, ev, from, rel, to.
             ev = ",".join([f"[%s,{e.char_start},{e.char_end},{_quote(e.sentence)}]" for e in edge.evidence])
-            subject, obj = self._ids[ix.number[edge.subject]], self._ids[ix.number[edge.object]]
+            subject, obj = (self._ids[n] for n in ix.ends[i])
             rel = self._predicates.get(edge.predicate) or self._predicates.setdefault(edge.predicate, _quote(edge.predicate.value))
             fmt = f'{{"docs":[{docs}],"ev":[{ev}],"from":{subject},"rel":{rel},"to":{obj}}}'
             got = (fmt, ix.edge_docs[i] + ix.edge_ev_docs[i])
@@ -389,38 +403,47 @@ def _page_json(page: _Page, frag: _Fragments) -> str:
     return "".join(parts)
 
 
-# The records of a page are filled in by one ``%`` over all of them (joined by
-# ",") rather than one per record: the per-record work left in Python is a
-# cache lookup.
+# The records of a page are filled in by one ``%`` per chunk of records
+# (joined by ",") rather than one per record: the per-record work left in
+# Python is a cache lookup.
+_CHUNK = 512
 
 
 def _node_records(page: _Page, frag: _Fragments, pos: dict[int, str]) -> str:
-    if page.counts:
-        records = [frag.node(n, counts=True) for n in page.nodes]
-    else:
-        cached, build = frag._nodes, frag.node
-        records = [cached.get(n) or build(n) for n in page.nodes]
+    if page.counts:  # the overview: records built one at a time and not kept
+        hubs = set(page.hubs)
+        counted = (frag.node(n, counts=True) for n in page.nodes)
+        return _fill((_cited(r, pos) if n in hubs else r for n, r in zip(page.nodes, counted)), pos)
+    cached, build = frag._nodes, frag.node
+    records = [cached.get(n) or build(n) for n in page.nodes]
     for n in page.hubs:
-        # A hub lists only the documents this page cites (the others are not in ``docs``).
         j = bisect_left(page.nodes, n)
-        fmt, slots, cut = records[j]
-        numbers = ",".join([pos[d] for d in slots if d in pos])
-        records[j] = (fmt[:cut] + numbers + fmt[cut + max(3 * len(slots) - 1, 0) :], (), cut)
+        records[j] = _cited(records[j], pos)
     return _fill(records, pos)
+
+
+def _cited(record: tuple[str, tuple[int, ...], int], pos: dict[int, str]) -> tuple[str, tuple[int, ...], int]:
+    """A hub's record with only the documents this page cites (the others are not in its ``docs``)."""
+    fmt, slots, cut = record
+    numbers = ",".join([pos[d] for d in slots if d in pos])
+    return fmt[:cut] + numbers + fmt[cut + max(3 * len(slots) - 1, 0) :], (), cut
 
 
 def _edge_records(page: _Page, frag: _Fragments, pos: dict[int, str]) -> str:
     cached, build = frag._edges, frag.edge
-    # -1: evidence from a document the graph does not list
-    return _fill([cached.get(i) or build(i) for i in page.edges], {**pos, -1: "-1"})
+    records = [cached.get(i) or build(i) for i in page.edges] if frag.keeps else map(build, page.edges)
+    return _fill(records, {**pos, -1: "-1"})  # -1: evidence from a document the graph does not list
 
 
-def _fill(records: list[tuple], pos: dict[int, str]) -> str:
+def _fill(records: Iterable[tuple], pos: dict[int, str]) -> str:
     """The records' formats joined by "," with every slot's page number filled in."""
-    if not records:
-        return ""
-    formats, slots, *_ = zip(*records)
-    return ",".join(formats) % tuple(map(pos.__getitem__, chain.from_iterable(slots)))
+    number = pos.__getitem__
+    records = iter(records)
+    done = []
+    while chunk := list(islice(records, _CHUNK)):
+        formats, slots, *_ = zip(*chunk)
+        done.append(",".join(formats) % tuple(map(number, chain.from_iterable(slots))))
+    return ",".join(done)
 
 
 def _overview(ix: GraphIndex, style: dict) -> tuple[_Page, str]:
@@ -520,11 +543,13 @@ def pages(ix: GraphIndex, style: dict, rows: list[dict]) -> Iterator[tuple[dict 
         ``(None, data, note)`` for the overview (``overview_json``), then
         ``(row, data, note)`` for each hospital (``hospital_json``).
     """
-    overview, note = _overview(ix, style)
+    # The overview first, alone: it is the biggest page, and holding the hospital
+    # pages' selections and shared fragments beside it would raise the peak.
+    yield (None, *overview_json(ix, style))
     hospitals = [_hospital(ix, row["key"], style) for row in rows]
     frag = _Fragments(ix, style)
-    frag.expect([overview] + [page for page, _ in hospitals])
-    for row, (page, note) in zip([None, *rows], [(overview, note), *hospitals]):
+    frag.expect([page for page, _ in hospitals])
+    for row, (page, note) in zip(rows, hospitals):
         data = _page_json(page, frag)
         frag.release(page)
         yield row, data, note

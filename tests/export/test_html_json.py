@@ -12,6 +12,7 @@ from decimal import Decimal
 
 import pytest
 
+from kg.export import html_data
 from kg.export.html import load_style
 from kg.export.html_data import (
     GraphIndex,
@@ -87,9 +88,12 @@ GRAPHS = {
 }
 
 
+@pytest.mark.parametrize("few_links", [64, 2])
 @pytest.mark.parametrize("cap", [400, 40, 12])
 @pytest.mark.parametrize("name", sorted(GRAPHS))
-def test_html_json_pages_equal_embedded_payloads(name, cap):
+def test_html_json_pages_equal_embedded_payloads(name, cap, few_links, monkeypatch):
+    # few_links 2: most nodes count as well-connected when a page's edges are looked up
+    monkeypatch.setattr(html_data, "_FEW_LINKS", few_links)
     # A small cap: the hub pushes some or all hospitals past the neighbourhood cap; a small
     # overview threshold makes the mixed graphs use the aggregated overview.
     style = {**load_style(), "neighbourhood_cap": cap, "overview_threshold": 40 if cap < 400 else 400}
