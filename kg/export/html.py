@@ -74,6 +74,15 @@ def _template(name: str) -> Template:
     return Template(resource_text(name))
 
 
+@cache  # the same for every hospital page
+def _scripts(inline: bool, asset_prefix: str) -> str:
+    if inline:
+        return "\n".join(_inline_script(name) for name in SCRIPTS)
+    return "\n".join(
+        f'<script src="{html.escape(asset_prefix + ASSETS_DIR + "/" + name)}"></script>' for name in SCRIPTS
+    )
+
+
 def render_page(
     payload: dict | str,
     *,
@@ -99,12 +108,6 @@ def render_page(
     Returns:
         The page as a string.
     """
-    if inline:
-        scripts = "\n".join(_inline_script(name) for name in SCRIPTS)
-    else:
-        scripts = "\n".join(
-            f'<script src="{html.escape(asset_prefix + ASSETS_DIR + "/" + name)}"></script>' for name in SCRIPTS
-        )
     links = " ".join(f'<a href="{html.escape(href)}">{html.escape(text)}</a>' for href, text in nav)
     # Template.substitute is a single pass: text put in is never scanned for more placeholders.
     return _template("page.html").substitute(
@@ -115,7 +118,7 @@ def render_page(
         note_hidden="" if note else " hidden",
         css=resource_text("kg-view.css"),
         data=payload if isinstance(payload, str) else embed_json(payload),
-        scripts=scripts,
+        scripts=_scripts(inline, asset_prefix),
     )
 
 
