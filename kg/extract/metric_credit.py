@@ -146,7 +146,7 @@ class CreditIndex:
         here = self.mentions(index)
         before = [m for m in here if m.end <= start]
         clause = _clause_start(text, start)
-        parallel = any(text.startswith(w, clause) for w in self._r.credit.get("parallel", ()))
+        parallel = text.startswith(self._r.credit.get("parallel", ()), clause)
         for m in reversed(before):
             if parallel and m.start < clause:
                 break  # 同时/此外 opens a new action: earlier practices are not credited with it
@@ -187,12 +187,12 @@ class CreditIndex:
             if self._r.credit_prev_tail.match(_plain(ptext[last.end:])):
                 return last.key, PREVIOUS_SENTENCE
         clause_end = _clause_end(text, end)
-        if not any(v in text[end:clause_end] for v in self._r.credit.get("attend", ())):
+        if not self._r.any_credit_attend.search(text, end, clause_end):
             return None
         for back in range(index - 1, max(index - 1 - ATTEND_LOOKBACK, -1), -1):
             btext = self._sentence_text(back)
             for m in self.mentions(back):
-                if any(v in btext[: m.start] for v in self._r.credit.get("meeting", ())):
+                if self._r.any_credit_meeting.search(btext, 0, m.start):
                     return m.key, PREVIOUS_SENTENCE
         return None
 

@@ -118,6 +118,8 @@ class MetricRules:
     any_frame_start: re.Pattern[str]
     any_count_noun: re.Pattern[str]
     any_rank_word: re.Pattern[str]
+    any_credit_attend: re.Pattern[str]
+    any_credit_meeting: re.Pattern[str]
 
 
 def _column(rows, where: str, value: str, column: str) -> tuple[str, ...]:
@@ -219,6 +221,8 @@ def rules() -> MetricRules:
         any_frame_start=_any_of(lists["frame_start"]),
         any_count_noun=_any_of(lists["count_nouns"]),
         any_rank_word=_any_of(rank_words),
+        any_credit_attend=_any_of(credit.get("attend", ())),
+        any_credit_meeting=_any_of(credit.get("meeting", ())),
     )
 
 
@@ -236,7 +240,7 @@ def _tail_rule(rx: re.Pattern[str]) -> TailRule:
     except (AttributeError, TypeError, IndexError):  # another Python: search the whole prefix
         return TailRule(rx, None)
     bounded = anchored and width < re._constants.MAXREPEAT and not rx.flags & re.MULTILINE  # type: ignore[attr-defined]
-    return TailRule(rx, width if bounded else None)  # type: ignore[attr-defined]
+    return TailRule(rx, width if bounded else None)
 
 
 def fill(template: str, fills: Mapping[str, str], rule_id: str = "") -> str:

@@ -118,6 +118,8 @@ def logical_sentences(ctx: DocContext) -> list[tuple[Sentence, str, Sequence[int
 def _broken(ctx: DocContext, sent: Sentence) -> bool:
     """Whether a sentence piece stops mid-clause at a line end (clause mark inside, no final mark,
     or a number cut in two)."""
+    if ctx.match_text[sent.end - 1] in SENTENCE_FINAL:
+        return False  # most sentences: neither test below can hold (no final mark is a digit)
     text = ctx.match_text[sent.start:sent.end]
     nxt = ctx.match_text[sent.end:sent.end + 8].lstrip()
     if text[-1].isdigit() and nxt[:1].isdigit() and ctx.match_text[sent.end:sent.end + 1] == "\n":
