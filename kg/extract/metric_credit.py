@@ -112,6 +112,7 @@ class CreditIndex:
                     self._forms[core] = key
                     self._cores.add(core)
         self._cache: dict[int, list[Mention]] = {}
+        self._owner: dict[str, EntityKey | None] = {}
         self._umbrella = _umbrellas(names, self._r.mechanism_suffixes)
         # the document's hospital names may stand as the subject (忠县人民医院通过“三榜”机制，…)
         hospital_names = {
@@ -322,6 +323,14 @@ class CreditIndex:
     def _sentence_text(self, index: int) -> str:
         return self._units[index][1]
 
+    def _sole_owner(self, part: str) -> EntityKey | None:
+        """The one mechanism whose label contains ``part`` (None when none or several do); cached,
+        since a document quotes the same names again and again."""
+        if part not in self._owner:
+            owners = {key for label, key in self._labels if part in label}
+            self._owner[part] = owners.pop() if len(owners) == 1 else None
+        return self._owner[part]
+
     def _find(self, text: str) -> list[Mention]:
         """Mentions in one sentence: known forms in the quote-free view, then quoted parts of labels."""
         plain = RE_NOT_PLAIN.sub("", text)
@@ -346,9 +355,11 @@ class CreditIndex:
                 continue
             if len(inner) < 2 and not text.startswith(self._r.credit.get("define", ()), b + 1):
                 continue  # one character names a part only when defined: “X”是指…
-            owners = {key for label, key in self._labels if inner in label}
-            if len(owners) == 1:
-                found[a] = Mention(a, b, owners.pop())
+            owner = self._sole_owner(inner)
+            if owner is not None:
+                found[a] = Mention(a, b, owner)
+        if not found:
+            return []
         out: list[Mention] = []
         for m in sorted(found.values(), key=lambda m: (m.start, -m.end)):
             if out and m.start < out[-1].end:

@@ -74,18 +74,22 @@ def scan(text: str, r: MetricRules | None = None, rejected: list[tuple[int, str]
         Candidates in text order.
     """
     r = r or rules()
+    ranks = list(r.rank.finditer(text)) if RANK_MARK in text else []
+    quantities = list(_quantities(text, r))
+    if not ranks and not quantities:
+        return []  # most sentences with a numeral (一起, 统一) state no figure: skip the sentence data
     quoted = Quoted(text)
     numeric_digits = {c for m in r.numeric_name.finditer(text) for c in m.group("token") if c.isdigit()}
     years = stated_years(text, r, quoted)
     found: list[Candidate] = []
     consumed: list[tuple[int, int]] = []
-    for m in r.rank.finditer(text) if RANK_MARK in text else ():
+    for m in ranks:
         cand = _rank(text, m, quoted, years, r)
         if cand is not None:
             found.extend(_distributed(text, cand))
             found.append(cand)
             consumed.append((m.start(), m.end()))
-    for m in _quantities(text, r):
+    for m in quantities:
         num_start = m.start("num")
         if consumed and _inside(num_start, consumed):
             continue
