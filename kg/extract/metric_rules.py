@@ -106,6 +106,7 @@ class MetricRules:
     credit: Mapping[str, tuple[str, ...]]
     mechanism_suffixes: tuple[str, ...]
     # the same rules and lexicons in the shapes the hot paths test them in
+    unit_surfaces: tuple[str, ...]  # the keys of ``units``
     quantity_start: re.Pattern[str]  # a character a quantity can start with (approximation marker, space, number)
     glued_tail: TailRule
     after_year_tail: TailRule
@@ -206,6 +207,7 @@ def rules() -> MetricRules:
         rank_words=rank_words,
         credit=credit,
         mechanism_suffixes=_longest_first(load_list("metric_mechanism_suffixes")),
+        unit_surfaces=tuple(units),
         quantity_start=re.compile(
             "[" + re.escape("".join(m[0] for m in _column(approx, "position", "before", "marker") if m))
             + r"\s\d" + re.escape(CN_NUMERAL_CHARS) + "]"

@@ -21,7 +21,7 @@ from kg.extract.metric_text import (
     CLAUSE_BOUNDARIES,
     MAX_NOUN,
     NAME_BOUNDARIES,
-    QUOTE_CHARS,
+    RE_QUOTE_CHAR,
     Quoted,
     clause_end,
     clause_start,
@@ -194,8 +194,7 @@ def _rank(text: str, m: re.Match[str], quoted: Quoted, years, r: MetricRules) ->
         return None
     scope, unit = m.group("scope"), m.group("unit")
     if not unit:
-        after = text[m.end():]
-        if not scope or any(after.startswith(u) for u in r.units):
+        if not scope or text.startswith(r.unit_surfaces, m.end()):
             return None  # 第一党支部, 全国第一家: an ordinal, not a rank
     try:
         value, _ = parse_number(m.group("num"))
@@ -221,7 +220,7 @@ def _quantity(text: str, m: re.Match[str], numeric_digits: set[str], years, r: M
     if unit.kind.startswith("duration"):
         # what lasted is the rest of the clause (连续两年荣获“A”等级, 经过38年的发展)
         rest = text[end + (text[end:end + 1] == "的"):clause_end(text, end, NAME_BOUNDARIES)]
-        noun = "".join(ch for ch in rest if ch not in QUOTE_CHARS)[:MAX_NOUN]
+        noun = RE_QUOTE_CHAR.sub("", rest)[:MAX_NOUN]
     cued = unit.kind == "duration_cued" and _duration_cued(text, start, end, r)
     reason = _reject(text, m, unit, value, noun, cued, numeric_digits, r)
     if reason:

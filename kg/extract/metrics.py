@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from itertools import chain
 
 from kg.chinese import to_simplified
 from kg.extract.context import DocContext, Finding, Link
@@ -108,7 +109,7 @@ def logical_sentences(ctx: DocContext) -> list[tuple[Sentence, str, Sequence[int
             whole = first  # a sentence of split_sentences holds its own text
         else:
             text = "".join(ctx.match_text[p.start:p.end] for p in pending)
-            offsets = [i for p in pending for i in range(p.start, p.end)]
+            offsets = list(chain.from_iterable(range(p.start, p.end) for p in pending))
             whole = Sentence(first.start, last.end, ctx.text[first.start:last.end])
         out.append((whole, text, offsets))
         pending = []
@@ -182,6 +183,7 @@ def _same_thing(a: Candidate, b: Candidate) -> bool:
     return a.noun in b.noun or b.noun in a.noun or a.noun[-SAME_THING_CHARS:] == b.noun[-SAME_THING_CHARS:]
 
 
+@lru_cache(maxsize=4096)
 def _measured(name: str) -> str:
     """What a name measures, without comparison words and added suffixes (门诊量同比增长 -> 门诊量)."""
     for word in rules().name_borrow:
