@@ -107,7 +107,9 @@ class MetricRules:
     mechanism_suffixes: tuple[str, ...]
     # the same rules and lexicons in the shapes the hot paths test them in
     unit_surfaces: tuple[str, ...]  # the keys of ``units``
-    quantity_start: re.Pattern[str]  # a character a quantity can start with (approximation marker, space, number)
+    # ``quantity`` behind a test of its first character (approximation marker, space, number): its
+    # optional opening parts make the engine try it at every character, the test fails fast
+    quantity_scan: re.Pattern[str]
     glued_tail: TailRule
     after_year_tail: TailRule
     year_base_tail: TailRule
@@ -208,9 +210,9 @@ def rules() -> MetricRules:
         credit=credit,
         mechanism_suffixes=_longest_first(load_list("metric_mechanism_suffixes")),
         unit_surfaces=tuple(units),
-        quantity_start=re.compile(
-            "[" + re.escape("".join(m[0] for m in _column(approx, "position", "before", "marker") if m))
-            + r"\s\d" + re.escape(CN_NUMERAL_CHARS) + "]"
+        quantity_scan=re.compile(
+            "(?=[" + re.escape("".join(m[0] for m in _column(approx, "position", "before", "marker") if m))
+            + r"\s\d" + re.escape(CN_NUMERAL_CHARS) + "])" + one["quantity"].pattern
         ),
         glued_tail=_tail_rule(one["glued"]),
         after_year_tail=_tail_rule(one["after_year"]),

@@ -12,7 +12,6 @@ read from ``kg/resources`` (see ``kg.extract.metric_rules``).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
@@ -75,7 +74,7 @@ def scan(text: str, r: MetricRules | None = None, rejected: list[tuple[int, str]
     """
     r = r or rules()
     ranks = list(r.rank.finditer(text)) if RANK_MARK in text else []
-    quantities = list(_quantities(text, r))
+    quantities = list(r.quantity_scan.finditer(text))
     if not ranks and not quantities:
         return []  # most sentences with a numeral (一起, 统一) state no figure: skip the sentence data
     quoted = Quoted(text)
@@ -110,24 +109,6 @@ def scan(text: str, r: MetricRules | None = None, rejected: list[tuple[int, str]
         found.extend(_distributed(text, cand))
         found.append(cand)
     return _pair_years(text, sorted(found, key=lambda c: c.start), years)
-
-
-def _quantities(text: str, r: MetricRules) -> Iterator[re.Match[str]]:
-    """The matches of ``r.quantity.finditer(text)``.
-
-    The regex opens with optional parts, so the engine would try it at every
-    character; it is tried only where a quantity can start (a number, an
-    approximation marker or the space before a number), found by a fast
-    character-class search.
-    """
-    pos = 0
-    while (start := r.quantity_start.search(text, pos)) is not None:
-        m = r.quantity.match(text, start.start())
-        if m is None:
-            pos = start.start() + 1
-            continue
-        yield m
-        pos = max(m.end(), start.start() + 1)  # a match is never empty (a number and a unit)
 
 
 def _pair_years(text: str, found: list[Candidate], years: list[tuple[int, int, int]]) -> list[Candidate]:

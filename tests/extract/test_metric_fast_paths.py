@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kg.extract.metric_rules import compiled_row, pattern_rows, rules
-from kg.extract.metric_scan import RANK_MARK, _quantities
+from kg.extract.metric_scan import RANK_MARK
 from kg.extract.metric_text import CLAUSE_BOUNDARIES, clause_end, clause_start
 
 #: characters that make figures, their markers and units, quotes and clause marks.
@@ -19,7 +19,7 @@ TEXTS = st.text(alphabet=ALPHABET, max_size=40)
 @given(TEXTS)
 def test_metric_quantities_are_the_regex_matches(text):
     r = rules()
-    assert [m.span() for m in _quantities(text, r)] == [m.span() for m in r.quantity.finditer(text)]
+    assert [m.span() for m in r.quantity_scan.finditer(text)] == [m.span() for m in r.quantity.finditer(text)]
 
 
 @settings(max_examples=300, deadline=None)
