@@ -58,8 +58,6 @@ ADJACENT = 1
 CONTINUE_CHARS = 3
 #: a programme core that counts its parts: numerals, then the parts' shared noun (三榜, 五心).
 RE_COUNTED_CORE = re.compile(r"^[一二两三四五六七八九十双]+(\w{1,2})$")
-#: longest counted noun of RE_COUNTED_CORE.
-COUNTED_NOUN_MAX = 2
 #: how many sentences back an attendance figure looks for the meeting it counts.
 ATTEND_LOOKBACK = 2
 #: runs of the characters names are compared on (no quote marks, no whitespace; ``_plain``).
@@ -400,28 +398,15 @@ def _umbrellas(names: dict[EntityKey, list[str]], suffixes: tuple[str, ...]) -> 
     numerals and a short noun (三榜, 五心); the other mechanisms ending with that noun are its
     parts, unless two programmes claim them."""
     parts: dict[EntityKey, set[EntityKey]] = {}
-    ending: dict[str, set[EntityKey]] | None = None  # a form's last one or two characters -> its mechanisms
     for key, forms in names.items():
         for form in forms:
             m = RE_COUNTED_CORE.match(_core(form, suffixes))
             if not m:
                 continue
-            if ending is None:
-                ending = _endings(names, COUNTED_NOUN_MAX)
-            for other in ending.get(m.group(1), ()):
-                if other != key:
+            for other, oforms in names.items():
+                if other != key and any(f.endswith(m.group(1)) and len(f) > len(m.group(1)) for f in oforms):
                     parts.setdefault(other, set()).add(key)
     return {part: next(iter(owners)) for part, owners in parts.items() if len(owners) == 1}
-
-
-def _endings(names: dict[EntityKey, list[str]], longest: int) -> dict[str, set[EntityKey]]:
-    """Each ending of up to ``longest`` characters -> the mechanisms with a longer form ending so."""
-    out: dict[str, set[EntityKey]] = {}
-    for key, forms in names.items():
-        for form in forms:
-            for size in range(1, min(longest, len(form) - 1) + 1):
-                out.setdefault(form[-size:], set()).add(key)
-    return out
 
 
 def _restates(body: str, after: str) -> bool:
