@@ -1,8 +1,9 @@
 """SPARQL 1.1 over a build: find the graph, open it, run a query, print the results.
 
-A build is a folder holding ``graph.ttl`` and, when built with the ``store``
-format, an on-disk pyoxigraph store (``kg.export.store``). The store is used
-when its recorded hash matches ``graph.ttl``; otherwise the Turtle is parsed
+A build is a folder holding ``graph.ttl`` and an on-disk pyoxigraph store
+(``kg.export.store``), written by ``kg build --formats ...,store`` or by the
+first query of the build. The store is used when its recorded hash matches
+``graph.ttl``; when it cannot be (a read-only folder) the Turtle is parsed
 into an in-memory pyoxigraph store (pyoxigraph rather than rdflib: see
 ``bench/query_results.md``, it parses and answers an order of magnitude
 faster). Any single RDF file (``.ttl``, ``.nt``, ``.nq``, ``.trig``,
@@ -16,12 +17,13 @@ Named queries are ``.rq`` files in ``kg/resources/queries/`` with a header of
 from __future__ import annotations
 
 import io
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import IO
+from typing import IO, Callable
 
 import pyoxigraph as ox
 
@@ -97,12 +99,19 @@ def find_graph(path: str | Path | None = None) -> Path:
     raise QueryError(f"{p}: no such file or folder")
 
 
-def open_graph(path: str | Path | None = None, use_store: bool = True) -> Graph:
+def open_graph(
+    path: str | Path | None = None, use_store: bool = True, on_build: Callable[[Path], None] | None = None
+) -> Graph:
     """Open a build for querying: its up-to-date store, else its RDF file in memory.
+
+    A build folder whose store is missing or stale (``kg build`` without the
+    ``store`` format, or an older store) gets one built from its ``graph.ttl``
+    first, when the folder is writable: later queries then open it at once.
 
     Args:
         path: as for ``find_graph``.
-        use_store: False to ignore any on-disk store.
+        use_store: False to ignore any on-disk store (and never build one).
+        on_build: called with the folder before a store is built (to tell the user).
 
     Returns:
         The opened graph.
@@ -112,11 +121,15 @@ def open_graph(path: str | Path | None = None, use_store: bool = True) -> Graph:
     """
     rdf_file = find_graph(path)
     folder = rdf_file.parent
-    if use_store and rdf_file.name == "graph.ttl" and store_export.up_to_date(folder, rdf_file):
-        try:
-            return Graph(ox.Store.read_only(str(folder / store_export.STORE_DIR)), str(folder / store_export.STORE_DIR))
-        except OSError:
-            pass  # e.g. opened by a writer right now: the Turtle is always a safe fallback
+    if use_store and rdf_file.name == "graph.ttl":
+        if not store_export.up_to_date(folder, rdf_file):
+            _build_store_once(folder, on_build)
+        if store_export.up_to_date(folder, rdf_file):
+            try:
+                return Graph(ox.Store.read_only(str(folder / store_export.STORE_DIR)),
+                             str(folder / store_export.STORE_DIR))
+            except OSError:
+                pass  # e.g. opened by a writer right now: the Turtle is always a safe fallback
     fmt = _RDF_FORMATS[rdf_file.suffix.lower()]
     st = ox.Store()
     try:
@@ -131,6 +144,18 @@ def open_graph(path: str | Path | None = None, use_store: bool = True) -> Graph:
         # triple once per document. GRAPH ?g { ... } still sees each document.
         st.extend([ox.Quad(q.subject, q.predicate, q.object) for q in st.quads_for_pattern(None, None, None)])
     return Graph(st, str(rdf_file))
+
+
+def _build_store_once(folder: Path, on_build: Callable[[Path], None] | None) -> None:
+    """Build ``folder``'s query store from its graph.ttl; a folder we cannot write is queried from the Turtle."""
+    if not os.access(folder, os.W_OK):
+        return
+    if on_build:
+        on_build(folder)
+    try:
+        store_export.build_from_turtle(folder)
+    except (OSError, SyntaxError):
+        pass  # another process holds it, a full disk, a damaged file: the in-memory path says what is wrong
 
 
 def add_bindings(text: str, bindings: dict[str, str]) -> str:

@@ -38,14 +38,34 @@ def test_query_uses_store_when_up_to_date(build):
     assert len(list(run(graph, HOSPITALS))) == 2
 
 
-def test_query_stale_store_falls_back_to_turtle(build):
+def test_query_stale_store_is_rebuilt_from_turtle(build):
     other = nasty_graph(["x", "y", "z"])
     turtle.write(other, build)  # graph.ttl changed after the store was built
+    built: list = []
+    graph = open_graph(build, on_build=built.append)
+    assert built == [build] and graph.source.endswith("store")
+    assert len(list(run(graph, HOSPITALS))) == 3
+    assert store.up_to_date(build)
+    assert open_graph(build, on_build=built.append).source.endswith("store") and len(built) == 1  # once
+
+
+def test_query_read_only_build_is_queried_from_turtle(build, monkeypatch):
+    turtle.write(nasty_graph(["x", "y", "z"]), build)
+    monkeypatch.setattr("kg.query.os.access", lambda path, mode: False)
     graph = open_graph(build)
     assert graph.source.endswith("graph.ttl")
     assert len(list(run(graph, HOSPITALS))) == 3
-    store.write(other, build)
-    assert open_graph(build).source.endswith("store")
+    assert not store.up_to_date(build)  # nothing was written
+
+
+def test_query_builds_store_for_a_build_without_one(tmp_path, capsysbinary):
+    turtle.write(small_graph(), tmp_path)
+    assert not (tmp_path / "store").exists()
+    code, out, err = query_cli(capsysbinary, HOSPITALS, "--graph", str(tmp_path), "--format", "csv")
+    assert code == 0 and len(out.strip().splitlines()) == 3
+    assert "building the query store" in err and store.up_to_date(tmp_path)
+    code, _, err = query_cli(capsysbinary, HOSPITALS, "--graph", str(tmp_path), "--no-store")
+    assert code == 0 and "building" not in err
 
 
 def test_query_store_matches_turtle_exactly(build):
@@ -67,7 +87,9 @@ def test_query_store_rewrite_replaces_old_store(build):
 def test_query_store_without_meta_is_not_used(build):
     (build / "store.json").unlink()
     assert not store.up_to_date(build)
-    assert open_graph(build).source.endswith("graph.ttl")
+    assert open_graph(build, use_store=False).source.endswith("graph.ttl")
+    assert open_graph(build).source.endswith("store")  # rebuilt, with its meta
+    assert store.up_to_date(build)
 
 
 def test_query_default_graph_location(tmp_path, monkeypatch, build):

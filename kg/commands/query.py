@@ -89,6 +89,10 @@ def _query_text(args: argparse.Namespace) -> tuple[str, str] | int:
     return args.query, "query"
 
 
+def _building_store(folder) -> None:
+    print(f"kg query: building the query store in {folder}/store (once per build)", file=sys.stderr)
+
+
 def run(args: argparse.Namespace) -> int:
     """Run ``kg query``; returns the exit code (0 ok, 1 any error, reported in one line)."""
     from kg.query import QueryError, add_bindings, open_graph, run as run_query, write_result
@@ -108,7 +112,7 @@ def run(args: argparse.Namespace) -> int:
     t0 = time.perf_counter()
     try:
         text = add_bindings(text, bindings)
-        graph = open_graph(args.graph, use_store=not args.no_store)
+        graph = open_graph(args.graph, use_store=not args.no_store, on_build=_building_store)
         t1 = time.perf_counter()
         result = run_query(graph, text, origin)
         max_cell = None

@@ -157,10 +157,7 @@ def turtle_parts(chunks: Iterable[bytes], size: int = PART_BYTES) -> Iterator[by
 
 def _hashed(chunks: Iterable[str], digest) -> Iterator[bytes]:
     """Encode text chunks as UTF-8, adding each to ``digest`` on the way."""
-    for chunk in chunks:
-        data = chunk.encode("utf-8")
-        digest.update(data)
-        yield data
+    return _hashed_bytes((chunk.encode("utf-8") for chunk in chunks), digest)
 
 
 def _bulk_load(store: ox.Store, chunks: Iterable[bytes]) -> None:
@@ -195,6 +192,34 @@ def write(graph: KnowledgeGraph, out_dir: str | Path) -> list[Path]:
     digest = hashlib.sha256()
     return _build_store(lambda store: _bulk_load(store, _hashed(turtle.turtle_chunks(graph), digest)),
                         digest.hexdigest, out_dir)
+
+
+def build_from_turtle(out_dir: str | Path) -> list[Path]:
+    """Load the build's own ``graph.ttl`` into ``out_dir/store`` (what ``kg query`` does on first use).
+
+    The file is read once, in parts, and hashed on the way, so ``store.json``
+    records exactly the bytes that were loaded even if the file changes later.
+
+    Args:
+        out_dir: the build folder holding ``graph.ttl``.
+
+    Returns:
+        The store folder and ``store.json``.
+    """
+    ttl = Path(out_dir) / turtle.FILE_NAME
+    digest = hashlib.sha256()
+
+    def load(store: ox.Store) -> None:
+        with open(ttl, "rb") as fh:
+            _bulk_load(store, _hashed_bytes(iter(lambda: fh.read(1 << 20), b""), digest))
+
+    return _build_store(load, digest.hexdigest, out_dir)
+
+
+def _hashed_bytes(chunks: Iterable[bytes], digest) -> Iterator[bytes]:
+    for chunk in chunks:
+        digest.update(chunk)
+        yield chunk
 
 
 def up_to_date(out_dir: str | Path, ttl_path: str | Path | None = None) -> bool:
