@@ -398,13 +398,19 @@ def _umbrellas(names: dict[EntityKey, list[str]], suffixes: tuple[str, ...]) -> 
     numerals and a short noun (三榜, 五心); the other mechanisms ending with that noun are its
     parts, unless two programmes claim them."""
     parts: dict[EntityKey, set[EntityKey]] = {}
+    ending: dict[str, list[EntityKey]] = {}  # counted noun -> the mechanisms with a longer form ending in it
     for key, forms in names.items():
         for form in forms:
             m = RE_COUNTED_CORE.match(_core(form, suffixes))
             if not m:
                 continue
-            for other, oforms in names.items():
-                if other != key and any(f.endswith(m.group(1)) and len(f) > len(m.group(1)) for f in oforms):
+            noun = m.group(1)
+            if noun not in ending:
+                ending[noun] = [
+                    other for other, oforms in names.items() if any(f.endswith(noun) and len(f) > len(noun) for f in oforms)
+                ]
+            for other in ending[noun]:
+                if other != key:
                     parts.setdefault(other, set()).add(key)
     return {part: next(iter(owners)) for part, owners in parts.items() if len(owners) == 1}
 
