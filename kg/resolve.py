@@ -16,6 +16,9 @@ corpus, and both are dict passes (cost linear in the number of entities):
 2. **Surface forms.** A node keeps the label of the first document that names
    it; the other documents' labels (醫院 vs 医院, 北医三院 vs the full name)
    become its altLabels.
+
+``Resolver`` does this as a stream: each document's facts go into the graph
+as they arrive and can be let go; the alias mapping is applied at the end.
 """
 
 from __future__ import annotations
@@ -148,7 +151,7 @@ class Resolver:
         self._hospitals = HospitalNames()
         self._seq = 0  # documents added
         self._relations = 0  # relations seen, to keep rejections in document order
-        self._rejected: list[tuple[int, Rejected]] = []
+        self._rejected: list[tuple[int, Relation, RejectReason]] = []
         self._waiting: list[tuple[int, Relation]] = []  # an entity of a later document may still come
 
     def add(self, doc_facts: DocumentFacts) -> None:
@@ -165,7 +168,7 @@ class Resolver:
             if reason is RejectReason.UNKNOWN_ENTITY:
                 self._waiting.append((self._relations, relation))
             elif reason is not None:
-                self._rejected.append((self._relations, Rejected(relation, reason)))
+                self._rejected.append((self._relations, relation, reason))
         self._seq += 1
 
     def finish(self) -> KnowledgeGraph:
@@ -186,9 +189,11 @@ class Resolver:
         for seq, relation in self._waiting:
             reason = graph.try_add_relation(_rekey_relation(relation, mapping))
             if reason is not None:
-                self._rejected.append((seq, Rejected(relation, reason)))
+                self._rejected.append((seq, relation, reason))
         self._waiting = []
-        graph.rejected.extend(r for _, r in sorted(self._rejected, key=lambda item: item[0]))
+        # in document order, re-keyed as the relations they stand for
+        for _, relation, reason in sorted(self._rejected, key=lambda item: item[0]):
+            graph.rejected.append(Rejected(_rekey_relation(relation, mapping), reason))
         return graph
 
 

@@ -151,3 +151,11 @@ def test_resolve_merges_evidence_of_relations_that_meet():
     )
     [edge] = resolve([a, b]).edges(Predicate.HAS_LEADER)
     assert [ev.doc_id for ev in edge.evidence] == ["a", "b"]
+
+
+def test_resolve_rejected_relations_are_rekeyed_like_accepted_ones():
+    bad = Relation(Predicate.HAS_LEADER, EntityKey(H, ("江大一院",)), EntityKey(H, ("江大一院",)), Evidence("a", 0, 1, "x"))
+    a = _doc("a", [_hospital("江大一院")], [bad])
+    b = _doc("b", [_hospital("江南大学第一医院", aliases=("江大一院",))])
+    [rejected] = resolve([a, b]).rejected
+    assert rejected.relation.subject.parts == ("江南大学第一医院",)
