@@ -126,8 +126,14 @@ class _NodeState:
         self.titles = dict(sorted(self.titles.items(), key=lambda item: item[1]))
 
 
-#: ``EntityKey``'s own order as a plain tuple, which sorts at C speed
+#: ``EntityKey``'s and ``Evidence``'s own orders as plain tuples, which sort at C speed
 _key_order = attrgetter("type", "parts")
+_ev_order = attrgetter("doc_id", "char_start", "char_end", "sentence")
+
+
+def _sorted_tuple(items: set[str]) -> tuple[str, ...]:
+    # most nodes have one document and no alias: a build makes hundreds of thousands of these
+    return tuple(items) if len(items) < 2 else tuple(sorted(items))
 
 
 class KnowledgeGraph:
@@ -246,7 +252,7 @@ class KnowledgeGraph:
         """The merged, frozen view of one entity (aliases sorted, the label left out of them)."""
         state = self._states[key]
         e = state.entity
-        aliases = tuple(sorted(a for a in state.aliases if a != e.label))
+        aliases = _sorted_tuple(state.aliases - {e.label})
         return Node(
             key=key,
             label=e.label,
@@ -259,7 +265,7 @@ class KnowledgeGraph:
             unit=e.unit,
             from_value=e.from_value,
             approximate=e.approximate,
-            documents=tuple(sorted(state.documents)),
+            documents=_sorted_tuple(state.documents),
         )
 
     def nodes(self, type: EntityType | None = None) -> list[Node]:
@@ -276,7 +282,7 @@ class KnowledgeGraph:
             rank = {key: i for i, key in enumerate(self._sorted_keys())}
             rows = []
             for (subj, pred, obj), per_sentence in self._relations.items():
-                evidence = tuple(sorted(per_sentence))
+                evidence = tuple(per_sentence) if len(per_sentence) == 1 else tuple(sorted(per_sentence, key=_ev_order))
                 confidences = tuple(per_sentence[ev] for ev in evidence)
                 edge = Edge(subj, pred, obj, evidence, max(confidences), confidences)
                 rows.append((rank[subj], pred.value, rank[obj], edge))
