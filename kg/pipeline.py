@@ -218,14 +218,16 @@ def run_exporters(graph: KnowledgeGraph, formats: Sequence[str], out: Path, jobs
     _EXPORT_GRAPH = graph
     try:
         # The store's engine (RocksDB) keeps threads that a forked child cannot use: its group stays here.
-        local = [g for g in groups if _IN_PARENT & set(g)]
-        forked = [g for g in groups if not _IN_PARENT & set(g)]
+        # Otherwise the first group does: the parent would only wait, and each forked child ends up
+        # with its own copy of the graph's pages (reading an object writes its reference count).
+        local = [g for g in groups if _IN_PARENT & set(g)] or groups[:1]
+        forked = [g for g in groups if g not in local]
         parallel = jobs > 1 and forked and len(groups) > 1 and len(graph) >= PARALLEL_EXPORT_NODES
         if not parallel or "fork" not in multiprocessing.get_all_start_methods():
             return [path for group in groups for path in _export_group((group, out))]
         graph.nodes(), graph.edges()  # sort the views once, before the fork: every exporter reads them
         context = multiprocessing.get_context("fork")  # workers see the graph without pickling it
-        with ProcessPoolExecutor(min(jobs, len(forked)), mp_context=context) as pool:
+        with ProcessPoolExecutor(min(max(1, jobs - 1), len(forked)), mp_context=context) as pool:  # + this one
             futures = {group: pool.submit(_export_group, (group, out)) for group in forked}  # fork first
             done = {group: _export_group((group, out)) for group in local}
             done.update((group, future.result()) for group, future in futures.items())
