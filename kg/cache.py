@@ -11,11 +11,12 @@ ignored and rewritten.
 from __future__ import annotations
 
 import hashlib
-from importlib import metadata
 import os
 import pickle
+from collections.abc import Iterable
 from dataclasses import replace
 from functools import lru_cache
+from importlib import metadata
 from pathlib import Path
 
 from kg import __version__
@@ -33,20 +34,32 @@ _EXTRACTION_MODULES = ("normalize.py", "segment.py", "chinese.py", "lexicon.py",
 @lru_cache(maxsize=1)
 def extractor_version() -> str:
     """Hash of the package version and every file that can change extraction results."""
-    digest = hashlib.sha256(__version__.encode())
-    for name in _EXTRACTION_LIBRARIES:
-        try:
-            digest.update(f"{name}={metadata.version(name)}".encode())
-        except metadata.PackageNotFoundError:
-            digest.update(f"{name}=-".encode())
     files = [_PACKAGE / name for name in _EXTRACTION_MODULES]
     for part in _EXTRACTION_PARTS:
         folder = _PACKAGE / part
         if folder.is_dir():
             files.extend(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    return code_digest(_EXTRACTION_LIBRARIES, files, _PACKAGE)
+
+
+def code_digest(libraries: Iterable[str], files: Iterable[Path], root: Path, missing: str = "-") -> str:
+    """16 hex digits of SHA-256 over kg's version, the libraries' installed versions and the files.
+
+    Args:
+        libraries: distribution names (a missing one counts as version ``missing``).
+        files: files to hash, by path relative to ``root`` and content (missing files are left out).
+        root: what file names are relative to.
+        missing: the version recorded for a library that is not installed.
+    """
+    digest = hashlib.sha256(__version__.encode())
+    for name in libraries:
+        try:
+            digest.update(f"{name}={metadata.version(name)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{name}={missing}".encode())
     for path in sorted(files):
         if path.is_file():
-            digest.update(path.relative_to(_PACKAGE).as_posix().encode())
+            digest.update(path.relative_to(root).as_posix().encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 

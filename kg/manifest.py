@@ -16,12 +16,11 @@ import json
 import os
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import metadata
 from pathlib import Path
 from typing import Sequence
 
-from kg import __version__
 from kg.atomic import write_text
+from kg.cache import code_digest
 from kg.records import Skipped, SkipReason
 
 FILE_NAME = ".kg-build.json"
@@ -35,16 +34,8 @@ _LIBRARIES = ("jieba", "opencc", "charset-normalizer", "trafilatura", "pypdf", "
 @lru_cache(maxsize=1)
 def code_version() -> str:
     """Hash of kg's version, every file of the package and the libraries that shape outputs."""
-    digest = hashlib.sha256(__version__.encode())
-    for name in _LIBRARIES:
-        try:
-            digest.update(f"{name}={metadata.version(name)}".encode())
-        except metadata.PackageNotFoundError:
-            digest.update(f"{name}=none".encode())
-    for path in sorted(p for p in _PACKAGE.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-        digest.update(path.relative_to(_PACKAGE).as_posix().encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
+    files = [p for p in _PACKAGE.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    return code_digest(_LIBRARIES, files, _PACKAGE, missing="none")
 
 
 def _file_sha256(path: Path) -> str | None:
