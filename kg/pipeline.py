@@ -189,9 +189,16 @@ _IN_PARENT = frozenset({"store"})
 _EXPORT_GRAPH: KnowledgeGraph | None = None  # the graph forked export workers read
 
 
-def _export_group(job: tuple[tuple[str, ...], Path]) -> list[Path]:
-    names, out = job
-    return [path for name in names for path in get_exporter(name)(_EXPORT_GRAPH, out)]
+#: exporters whose pages split into parts (``share``): in a parallel export the parent, once done
+#: with its own group, writes ``1 / _SHARED_PARTS`` of them, so neither core waits for the other
+_SHAREABLE = frozenset({"html"})
+_SHARED_PARTS = 4
+
+
+def _export_group(job: tuple[tuple[str, ...], Path] | tuple[tuple[str, ...], Path, tuple]) -> list[Path]:
+    names, out, *share = job
+    extra = {"share": share[0]} if share else {}
+    return [path for name in names for path in get_exporter(name)(_EXPORT_GRAPH, out, **extra)]
 
 
 def run_exporters(graph: KnowledgeGraph, formats: Sequence[str], out: Path, jobs: int = 1) -> list[Path]:
@@ -226,11 +233,18 @@ def run_exporters(graph: KnowledgeGraph, formats: Sequence[str], out: Path, jobs
         if not parallel or "fork" not in multiprocessing.get_all_start_methods():
             return [path for group in groups for path in _export_group((group, out))]
         graph.nodes(), graph.edges()  # sort the views once, before the fork: every exporter reads them
+        # a forked group that is one shareable exporter leaves a part of its pages to this process
+        split = next((g for g in forked if len(g) == 1 and g[0] in _SHAREABLE), None)
+        child_share = (frozenset(range(_SHARED_PARTS - 1)), _SHARED_PARTS)
+        jobs_of = {g: (g, out, child_share) if g == split else (g, out) for g in forked}
         context = multiprocessing.get_context("fork")  # workers see the graph without pickling it
         with ProcessPoolExecutor(min(max(1, jobs - 1), len(forked)), mp_context=context) as pool:  # + this one
-            futures = {group: pool.submit(_export_group, (group, out)) for group in forked}  # fork first
+            futures = {group: pool.submit(_export_group, jobs_of[group]) for group in forked}  # fork first
             done = {group: _export_group((group, out)) for group in local}
+            rest = _export_group((split, out, (frozenset({_SHARED_PARTS - 1}), _SHARED_PARTS))) if split else []
             done.update((group, future.result()) for group, future in futures.items())
+        if split:
+            done[split] = done[split] + rest
         return [path for group in groups for path in done[group]]
     finally:
         _EXPORT_GRAPH = None

@@ -146,12 +146,19 @@ def render_index(ix: GraphIndex, rows: list[dict] | None = None) -> str:
     return _template("index.html").substitute(css=resource_text("kg-view.css"), summary=summary, rows=body)
 
 
-def write(graph: KnowledgeGraph, out_dir: Path) -> list[Path]:
+#: which hospital pages a process writes: page ``j`` (in index order) when ``j % n`` is in the set
+Share = tuple[frozenset[int], int]
+
+
+def write(graph: KnowledgeGraph, out_dir: Path, share: Share | None = None) -> list[Path]:
     """Write the overview, index, hospital pages and shared assets.
 
     Args:
         graph: the built knowledge graph.
         out_dir: the build's output folder.
+        share: only this share of the hospital pages (None: all of them), so two
+            processes can write the pages at once; the share holding part 0 also
+            writes the overview, the index and the assets, and removes stale pages.
 
     Returns:
         The written files, in a fixed order.
@@ -162,30 +169,31 @@ def write(graph: KnowledgeGraph, out_dir: Path) -> list[Path]:
     written: list[Path] = []
 
     rows = index_rows(ix)
-    texts = pages(ix, style, rows)
-    _, data, note = next(texts)
-    nav = [("index.html", "医院列表 Hospitals")]
-    page = render_page(
-        data,
-        title="医院党建知识图谱 Hospital KG",
-        heading="医院党建知识图谱 Hospital knowledge graph",
-        nav=nav,
-        note=note,
-        inline=True,
-    )
-    del data  # the page holds a copy; the overview of a big graph is megabytes
-    written.append(write_text(out_dir / "graph.html", page))
-    del page
-    written.append(write_text(out_dir / "index.html", render_index(ix, rows)))
-    for name in SCRIPTS:
-        written.append(write_text(out_dir / ASSETS_DIR / name, resource_text(name)))
+    parts, n = share or (frozenset({0}), 1)
+    main = 0 in parts
+    mine = rows if n == 1 else [row for j, row in enumerate(rows) if j % n in parts]
+    texts = pages(ix, style, mine, overview=main)
+    if main:
+        _, data, note = next(texts)
+        nav = [("index.html", "医院列表 Hospitals")]
+        page = render_page(
+            data,
+            title="医院党建知识图谱 Hospital KG",
+            heading="医院党建知识图谱 Hospital knowledge graph",
+            nav=nav,
+            note=note,
+            inline=True,
+        )
+        del data  # the page holds a copy; the overview of a big graph is megabytes
+        written.append(write_text(out_dir / "graph.html", page))
+        del page
+        written.append(write_text(out_dir / "index.html", render_index(ix, rows)))
+        for name in SCRIPTS:
+            written.append(write_text(out_dir / ASSETS_DIR / name, resource_text(name)))
 
     hospitals_dir = out_dir / HOSPITALS_DIR
-    current: set[str] = set()
     nav = [("../index.html", "医院列表 Hospitals"), ("../graph.html", "总览图 Overview graph")]
     for row, data, note in texts:
-        name = f"{row['slug']}.html"
-        current.add(name)
         page = render_page(
             data,
             title=f"{row['label']} · 医院党建知识图谱",
@@ -195,8 +203,9 @@ def write(graph: KnowledgeGraph, out_dir: Path) -> list[Path]:
             inline=False,
             asset_prefix="../",
         )
-        written.append(write_text(hospitals_dir / name, page))
-    if hospitals_dir.is_dir():
+        written.append(write_text(hospitals_dir / f"{row['slug']}.html", page))
+    if main and hospitals_dir.is_dir():
+        current = {f"{row['slug']}.html" for row in rows}  # every share's pages, not only this one's
         for stale in sorted(hospitals_dir.iterdir()):
             if _RE_PAGE_NAME.fullmatch(stale.name) and stale.name not in current:
                 stale.unlink()

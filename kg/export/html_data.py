@@ -528,8 +528,10 @@ def hospital_json(ix: GraphIndex, key: EntityKey, style: dict) -> tuple[str, str
     return _page_json(page, _Fragments(ix, style)), note
 
 
-def pages(ix: GraphIndex, style: dict, rows: list[dict]) -> Iterator[tuple[dict | None, str, str]]:
-    """The overview, then every hospital page in ``rows`` order, one at a time.
+def pages(
+    ix: GraphIndex, style: dict, rows: list[dict], overview: bool = True
+) -> Iterator[tuple[dict | None, str, str]]:
+    """The overview (unless ``overview`` is False), then every hospital page in ``rows`` order, one at a time.
 
     A node or edge shows on several pages; it is encoded once and kept until
     its last page is done (``_Fragments``).
@@ -545,7 +547,8 @@ def pages(ix: GraphIndex, style: dict, rows: list[dict]) -> Iterator[tuple[dict 
     """
     # The overview first, alone: it is the biggest page, and holding the hospital
     # pages' selections and shared fragments beside it would raise the peak.
-    yield (None, *overview_json(ix, style))
+    if overview:
+        yield (None, *overview_json(ix, style))
     hospitals = [_hospital(ix, row["key"], style) for row in rows]
     frag = _Fragments(ix, style)
     frag.expect([page for page, _ in hospitals])

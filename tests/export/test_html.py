@@ -87,6 +87,20 @@ def test_html_write_lists_every_page(tmp_path):
     assert all(re.fullmatch(r"[0-9a-f]{16}", s) for s in slugs)
 
 
+def test_html_write_shares_add_up_to_the_whole_write(tmp_path):
+    g = fx.small_graph()
+    whole = {p.relative_to(tmp_path / "a"): p.read_bytes() for p in write(g, tmp_path / "a")}
+    stale = tmp_path / "b" / "hospitals" / "00000000000000aa.html"
+    stale.parent.mkdir(parents=True)
+    stale.write_text("a hospital of an earlier build")
+    main = write(g, tmp_path / "b", share=(frozenset({0, 2}), 3))
+    rest = write(g, tmp_path / "b", share=(frozenset({1}), 3))
+    assert not set(main) & set(rest) and all(p.parent.name == "hospitals" for p in rest)
+    parts = {p.relative_to(tmp_path / "b"): p.read_bytes() for p in main + rest}
+    assert parts == whole
+    assert not stale.exists()  # the share with part 0 cleans up
+
+
 def test_html_write_is_deterministic(tmp_path):
     a = {p.relative_to(tmp_path / "a"): p.read_bytes() for p in write(fx.small_graph(), tmp_path / "a")}
     b = {p.relative_to(tmp_path / "b"): p.read_bytes() for p in write(fx.small_graph(), tmp_path / "b")}
