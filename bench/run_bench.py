@@ -63,7 +63,7 @@ GNU_TIME = Path("/usr/bin/time")
 MARKERS = ("<!-- RESULTS -->", "<!-- /RESULTS -->")
 THROUGHPUT_COLUMNS = (
     "corpus MB", "files", "kg build s", "kg KB/s", "peak RSS MB (largest process)",
-    "peak PSS MB (process tree)", "jieba-only s", "jieba KB/s", "ratio jieba/kg", "load avg before", "formats",
+    "peak PSS MB (process tree)", "jieba-only s", "jieba KB/s", "ratio jieba/kg", "load avg before", "formats", "runs",
 )
 
 
@@ -201,7 +201,13 @@ def default_formats() -> str:
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() or "?"
 
 
-def bench_size(size: float, work: Path, seed: int, formats: str | None = None) -> dict:
+def _median_run(runs: list[Run]) -> Run:
+    """The run of median wall time (a failed run sorts last, so it is kept only if most failed)."""
+    ordered = sorted(runs, key=lambda r: (r.code not in (0, 2), r.wall))
+    return ordered[(len(ordered) - 1) // 2]
+
+
+def bench_size(size: float, work: Path, seed: int, formats: str | None = None, runs: int = 1) -> dict:
     folder = corpus(work, size_mb=size, seed=seed)
     files, size_bytes = corpus_stats(folder)
     out = work / "out"
@@ -209,9 +215,14 @@ def bench_size(size: float, work: Path, seed: int, formats: str | None = None) -
     load = os.getloadavg()[0]
     used = formats or default_formats()
     pinned = ["--formats", formats] if formats else []
-    kg = measure([*kg_command(), "build", str(folder), "-o", str(out), "--no-cache", "-q", *pinned])
-    jb = check(measure([sys.executable, str(BENCH / "jieba_only.py"), str(folder)]), "jieba_only")
-    shutil.rmtree(out, ignore_errors=True)
+    # kg and the yardstick alternate, `runs` times each; the run of median wall time is kept
+    # (on a shared machine one run can be a third off either way)
+    kg_runs, jb_runs = [], []
+    for _ in range(runs):
+        kg_runs.append(measure([*kg_command(), "build", str(folder), "-o", str(out), "--no-cache", "-q", *pinned]))
+        shutil.rmtree(out, ignore_errors=True)
+        jb_runs.append(check(measure([sys.executable, str(BENCH / "jieba_only.py"), str(folder)]), "jieba_only"))
+    kg, jb = _median_run(kg_runs), _median_run(jb_runs)
     kb = size_bytes / 1000
     try:
         check(kg, "kg build")
@@ -222,7 +233,7 @@ def bench_size(size: float, work: Path, seed: int, formats: str | None = None) -
     return {
         "size": size, "files": files, "bytes": size_bytes, "kg": kg.wall, "kg_kbs": kb / kg.wall,
         "rss": kg.rss_kb / 1024, "pss": kg.pss_kb / 1024, "jieba": jb.wall, "jieba_kbs": kb / jb.wall,
-        "ratio": jb.wall / kg.wall, "load": load, "formats": used,
+        "ratio": jb.wall / kg.wall, "load": load, "formats": used, "runs": runs,
     }
 
 
@@ -314,17 +325,19 @@ def render(rows: list[dict], startup: list[tuple[str, float]], incremental: dict
              "KB = 1,000 bytes of UTF-8 text. Each command is a fresh process timed by wall clock; "
              "`kg build` runs with its default `--jobs` (every core) and `--no-cache -q`. "
              "ratio = jieba-only process time / kg build time (goal: >= 1.0). "
+             "runs: kg and jieba-only alternated that many times, the run of median time kept. "
              "\"load avg before\": the 1-minute load average just before `kg build` started (2 cores).", "",
              "| " + " | ".join(THROUGHPUT_COLUMNS) + " |", "|" + "---:|" * len(THROUGHPUT_COLUMNS)]
     for r in rows:
         if "failed" in r:
             lines.append(f"| {r['size']:g} | {r['files']:,} | failed | | {_fmt(r['rss'], 0)} | {_fmt(r['pss'], 0)} | "
-                         f"{_fmt(r['jieba'])} | {_fmt(r['jieba_kbs'], 0)} | | {r['load']:.1f} | {r.get('formats', '?')} |")
+                         f"{_fmt(r['jieba'])} | {_fmt(r['jieba_kbs'], 0)} | | {r['load']:.1f} | {r.get('formats', '?')} | "
+                         f"{r.get('runs', 1)} |")
             continue
         lines.append(
             f"| {r['size']:g} | {r['files']:,} | {_fmt(r['kg'])} | {_fmt(r['kg_kbs'], 0)} | {_fmt(r['rss'], 0)} | "
             f"{_fmt(r['pss'], 0)} | {_fmt(r['jieba'])} | {_fmt(r['jieba_kbs'], 0)} | {r['ratio']:.2f} | {r['load']:.1f} | "
-            f"{r.get('formats', '?')} |"
+            f"{r.get('formats', '?')} | {r.get('runs', 1)} |"
         )
     lines += [f"\n- {r['size']:g} MB: {r['failed']}" for r in rows if "failed" in r]
     lines += ["", "Peak RSS: the largest single process (`/usr/bin/time -v` \"Maximum resident set size\", or "
@@ -402,6 +415,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--incremental-docs", type=int, default=1000,
                         help="articles in the incremental-rebuild corpus (default 1000; 0: skip)")
     parser.add_argument("--no-startup", action="store_true", help="skip the start-up measurements")
+    parser.add_argument("--size-runs", type=int, default=3,
+                        help="runs of kg and of the yardstick per size, alternating; median kept (default 3)")
+    parser.add_argument("--repeat-below", type=float, default=10,
+                        help="sizes (MB) up to this get --size-runs runs; larger ones one run (default 10)")
     parser.add_argument("--formats", help="pin kg build --formats (default: kg's default, recorded per row)")
     parser.add_argument("--timeout", type=float, default=TIMEOUT, help="seconds per command before it is killed")
     args = parser.parse_args(argv)
@@ -433,7 +450,8 @@ def main(argv: list[str] | None = None) -> int:
         write()
     for size in sizes:
         print(f"[bench] {size:g} MB ...", file=sys.stderr, flush=True)
-        rows.append(bench_size(size, args.work_dir, args.seed, args.formats))
+        runs = args.size_runs if size <= args.repeat_below else 1
+        rows.append(bench_size(size, args.work_dir, args.seed, args.formats, runs))
         print(f"[bench] {rows[-1]}", file=sys.stderr, flush=True)
         write()
     table = write()

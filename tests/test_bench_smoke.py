@@ -41,17 +41,18 @@ def test_bench_smoke_run_writes_tables(tmp_path):
     out = tmp_path / "results.md"
     proc = subprocess.run(
         [sys.executable, str(BENCH / "run_bench.py"), "--sizes", "0.2", "--out", str(out),
-         "--work-dir", str(tmp_path / "work"), "--incremental-docs", "5", "--repeat", "1"],
+         "--work-dir", str(tmp_path / "work"), "--incremental-docs", "5", "--repeat", "1", "--size-runs", "2"],
         capture_output=True, text=True, timeout=300, cwd=ROOT,
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
     table = out.read_text(encoding="utf-8")
     header = next(line for line in table.splitlines() if line.startswith("| corpus MB"))
     for column in ("corpus MB", "files", "kg build s", "kg KB/s", "peak RSS MB", "peak PSS MB", "jieba-only s",
-                   "ratio jieba/kg"):
+                   "ratio jieba/kg", "runs"):
         assert column in header
     row = next(line for line in table.splitlines() if line.startswith("| 0.2 |"))
     assert "failed" not in row and len(row.split("|")) == len(header.split("|"))
+    assert row.split("|")[-2].strip() == "2"  # kg and the yardstick ran twice each
     for needle in ("Python 3.", "usable cores", "`kg --help`", "`kg build seeds --no-cache`", "rebuild, one file edited",
                    "% of full build", "| goal |"):
         assert needle in table
