@@ -38,21 +38,26 @@ def code_version() -> str:
     return code_digest(_LIBRARIES, files, _PACKAGE, missing="none")
 
 
-def _file_sha256(path: Path) -> str | None:
+def file_sha256(path: str | os.PathLike) -> str:
+    """Hex SHA-256 of a file's bytes, read in 1 MiB blocks."""
     h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _content_sha256(path: Path) -> str | None:
     try:
-        with open(path, "rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                h.update(block)
+        return file_sha256(path)
     except OSError:
         return None  # unreadable: the build reports it; the manifest only needs to notice a change
-    return h.hexdigest()
 
 
 def fingerprint(entries: Sequence[Path | Skipped]) -> list[list]:
     """``[path, sha256]`` per input file (``[path, reason]`` for entries reported without reading)."""
     return [
-        [entry.path, entry.reason.name] if isinstance(entry, Skipped) else [entry.as_posix(), _file_sha256(entry)]
+        [entry.path, entry.reason.name] if isinstance(entry, Skipped) else [entry.as_posix(), _content_sha256(entry)]
         for entry in entries
     ]
 

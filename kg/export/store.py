@@ -27,39 +27,12 @@ import pyoxigraph as ox
 from kg.atomic import write_text
 from kg.export import turtle
 from kg.graph import KnowledgeGraph
+from kg.manifest import file_sha256
 
 STORE_DIR = "store"
 META_FILE = "store.json"
 #: bumped when the store layout or meaning changes; older stores are ignored.
 META_VERSION = 1
-
-
-def sha256_hex(data: bytes) -> str:
-    """Hex SHA-256 of ``data``."""
-    return hashlib.sha256(data).hexdigest()
-
-
-def file_sha256(path: str | os.PathLike) -> str:
-    """Hex SHA-256 of a file's bytes, read in 1 MiB blocks."""
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
-def build_store(turtle_bytes: bytes, out_dir: str | Path) -> list[Path]:
-    """Load Turtle bytes into a fresh on-disk store at ``out_dir/store`` and record their hash.
-
-    Args:
-        turtle_bytes: the Turtle document (the exact bytes of graph.ttl).
-        out_dir: the build folder.
-
-    Returns:
-        ``[out_dir/store, out_dir/store.json]``.
-    """
-    return _build_store(lambda store: store.bulk_load(turtle_bytes, format=ox.RdfFormat.TURTLE),
-                        lambda: sha256_hex(turtle_bytes), out_dir)
 
 
 def _build_store(load: Callable[[ox.Store], None], sha256: Callable[[], str], out_dir: str | Path) -> list[Path]:
@@ -181,14 +154,8 @@ def write(graph: KnowledgeGraph, out_dir: str | Path) -> list[Path]:
     Returns:
         The store folder and ``store.json``.
     """
-    ttl = Path(out_dir) / turtle.FILE_NAME
-    written = turtle.written_file(graph, ttl)
-    if written is not None:
-        def load(store: ox.Store) -> None:
-            with open(ttl, "rb") as fh:
-                _bulk_load(store, iter(lambda: fh.read(1 << 20), b""))
-
-        return _build_store(load, lambda: written, out_dir)
+    if turtle.written_file(graph, Path(out_dir) / turtle.FILE_NAME) is not None:
+        return build_from_turtle(out_dir)
     digest = hashlib.sha256()
     return _build_store(lambda store: _bulk_load(store, _hashed(turtle.turtle_chunks(graph), digest)),
                         digest.hexdigest, out_dir)
