@@ -4,24 +4,20 @@
 ``EntityKey``, relations keyed by (subject, ``Predicate``, object), each with
 its supporting sentences. Exporters and query tools read it through
 ``nodes()``, ``edges()`` and ``documents()``, which return sorted, frozen views
-so every output is deterministic (``nx_graph`` gives a networkx copy).
+so every output is deterministic (``kg.export.graphml.to_networkx`` makes a
+networkx copy for analysis).
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
-from itertools import chain
 from operator import attrgetter
-from typing import TYPE_CHECKING, Callable
+from typing import Callable
 
 from kg.records import DocumentInfo, Entity, EntityKey, Evidence, Relation
 from kg.vocab import SIGNATURE, EntityType, Predicate
-
-if TYPE_CHECKING:
-    import networkx
 
 
 class RejectReason(str, Enum):
@@ -150,10 +146,9 @@ class KnowledgeGraph:
         # sorted views, built on first read and dropped by any change: every exporter reads them
         self._nodes: list[Node] | None = None
         self._edges: list[Edge] | None = None
-        self._degrees: Counter | None = None
 
     def _changed(self) -> None:
-        self._nodes = self._edges = self._degrees = None
+        self._nodes = self._edges = None
 
     # -- building -------------------------------------------------------
     def add_document(self, doc: DocumentInfo) -> None:
@@ -270,16 +265,21 @@ class KnowledgeGraph:
 
     def nodes(self, type: EntityType | None = None) -> list[Node]:
         """Every node, or those of one class, sorted by key."""
+        nodes = self._node_view()
+        return list(nodes) if type is None else [n for n in nodes if n.key.type == type]
+
+    def _node_view(self) -> list[Node]:
         if self._nodes is None:
-            self._nodes = [self.node(k) for k in self._sorted_keys()]
-        return list(self._nodes) if type is None else [n for n in self._nodes if n.key.type == type]
+            self._nodes = [self.node(k) for k in sorted(self._states, key=_key_order)]
+        return self._nodes
 
     def edges(self, predicate: Predicate | None = None) -> list[Edge]:
         """Every relation, or those of one predicate, sorted; evidence sorted within each edge."""
         if self._edges is None:
             # sorted by (subject, predicate, object), which is unique: the dataclass order, compared
-            # as (rank, str, rank) tuples rather than through EntityKey.__lt__ (Python-level)
-            rank = {key: i for i, key in enumerate(self._sorted_keys())}
+            # as (rank, str, rank) tuples rather than through EntityKey.__lt__ (Python-level);
+            # a key's rank is its place in the sorted nodes view
+            rank = {node.key: i for i, node in enumerate(self._node_view())}
             rows = []
             for (subj, pred, obj), per_sentence in self._relations.items():
                 evidence = tuple(per_sentence) if len(per_sentence) == 1 else tuple(sorted(per_sentence, key=_ev_order))
@@ -290,27 +290,5 @@ class KnowledgeGraph:
             self._edges = [row[3] for row in rows]
         return list(self._edges) if predicate is None else [e for e in self._edges if e.predicate == predicate]
 
-    def _sorted_keys(self) -> list[EntityKey]:
-        return sorted(self._states, key=_key_order)
-
-    def degree(self, key: EntityKey) -> int:
-        """Number of relations touching the node, both directions."""
-        if self._degrees is None:
-            self._degrees = Counter(chain.from_iterable((s, o) for s, _, o in self._relations))
-        return self._degrees[key]
-
     def __len__(self) -> int:
         return len(self._states)
-
-    @property
-    def nx_graph(self) -> networkx.MultiDiGraph:
-        """A networkx copy for analysis: one node per key (attribute ``node``), one edge per relation
-        (key: the predicate; attribute ``edge``)."""
-        import networkx as nx  # only for this copy: a build does not pay for importing it
-
-        g = nx.MultiDiGraph()
-        for node in self.nodes():
-            g.add_node(node.key, node=node)
-        for edge in self.edges():
-            g.add_edge(edge.subject, edge.object, key=edge.predicate, edge=edge)
-        return g
