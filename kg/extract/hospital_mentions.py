@@ -23,7 +23,7 @@ from functools import lru_cache
 
 from kg.extract import words
 from kg.extract.context import DocContext
-from kg.lexicon import alternation, load_list
+from kg.lexicon import alternation, compile_list, load_list
 
 #: a hospital name is at most this many characters before its suffix.
 MAX_PREFIX = 22
@@ -71,35 +71,10 @@ def patterns() -> dict[str, re.Pattern[str]]:
 
 
 @lru_cache(maxsize=1)
-def _generic_re() -> re.Pattern[str]:
-    return re.compile("(?:" + alternation(load_list("hospital_generic_words")) + ")+")
-
-
-@lru_cache(maxsize=1)
-def _follow_re() -> re.Pattern[str]:
-    return re.compile(alternation(load_list("hospital_follow_cues")))
-
-
-@lru_cache(maxsize=1)
 def _type_word_re() -> re.Pattern[str]:
     """A hospital type before the final 医院 (人民医院, 中医院, 肿瘤医院): the name is not bare."""
     types = [x[:-2] for x in load_list("hospital_suffixes") if x.endswith("医院") and len(x) > 2]
     return re.compile(alternation(types) + "医院$")
-
-
-@lru_cache(maxsize=1)
-def _marker_end_re() -> re.Pattern[str]:
-    return re.compile("(?:" + alternation(load_list("hospital_name_markers")) + "|医院|院)$")
-
-
-@lru_cache(maxsize=1)
-def _designation_start_re() -> re.Pattern[str]:
-    return re.compile(alternation(load_list("hospital_designation_starts")))
-
-
-@lru_cache(maxsize=1)
-def _designation_re() -> re.Pattern[str]:
-    return re.compile(alternation(load_list("hospital_designation_words")) + "$")
 
 
 @lru_cache(maxsize=1)
@@ -147,11 +122,11 @@ def _is_specific(name: str, suffix: str) -> bool:
     head = name[: len(name) - len(suffix)]
     if head in ADMIN:
         return True  # 市人民医院: a short form, resolved against the full name later
-    if _designation_re().search(head):
+    if compile_list("hospital_designation_words", "{}$").search(head):
         return False  # 党建示范医院, 试点医院: a designation, not a name
-    if suffix.endswith("中心") and _designation_start_re().match(head):
+    if suffix.endswith("中心") and compile_list("hospital_designation_starts").match(head):
         return False  # 国家呼吸医学中心, 区域医疗中心: a designation
-    rest = head[m.end() :] if (m := _generic_re().match(head)) else head
+    rest = head[m.end() :] if (m := compile_list("hospital_generic_words", "(?:{})+").match(head)) else head
     if len(rest) < 2:
         return False  # a kind of hospital (公立医院, 全国百强中医院), or one stray character
     # a long phrase is a name only with a marker (XX市, XX大学附属); else it is prose (国家建立健全现代医院)
@@ -194,7 +169,7 @@ def _confirm_bare(s: str, mentions: list[Mention]) -> list[Mention]:
     counts: dict[str, int] = {}
     for m in mentions:
         counts[m.name] = counts.get(m.name, 0) + 1
-    follow = _follow_re()
+    follow = compile_list("hospital_follow_cues")
     marker = patterns()["marker"]
     out = []
     for m in mentions:
@@ -241,7 +216,7 @@ def _drop_junk_prefixes(mentions: list[Mention]) -> list[Mention]:
     word the stop cues missed, and the mention becomes the shorter name.
     """
     names = {m.name for m in mentions}
-    marker_end = _marker_end_re()
+    marker_end = compile_list("hospital_name_markers", "(?:{}|医院|院)$")
     out = []
     for m in mentions:
         for k in range(1, len(m.name) - 2):
@@ -260,7 +235,8 @@ def _drop_junk_prefixes(mentions: list[Mention]) -> list[Mention]:
 def _compound(prev: str, part: str) -> bool:
     """True when ``part`` (2-5 characters + suffix) continues the name ``prev``."""
     head = part[:-2]
-    return 2 <= len(head) <= 5 and not _generic_re().fullmatch(head) and len(prev) >= 4
+    generic = compile_list("hospital_generic_words", "(?:{})+")
+    return 2 <= len(head) <= 5 and not generic.fullmatch(head) and len(prev) >= 4
 
 
 def find_mentions(ctx: DocContext) -> list[Mention]:
